@@ -1,0 +1,85 @@
+// The WebSocket feed: every bus event, serialised once, sent to every open socket. The only
+// importer of ws. Heartbeats drop dead peers; a client that stops reading is dropped once its
+// buffered data passes a cap, so a slow tab can never grow server memory.
+
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { EventBus, MailEvent } from './bus.js';
+
+export interface WsFeedOptions {
+  bus: EventBus;
+  /** First frame on every connection (counts, version), so clients can resync. */
+  hello: () => Record<string, unknown>;
+  /** Turns a bus event into the frame(s) this feed sends; return null to skip. Defaults to JSON of the event. */
+  serialize?: (event: MailEvent) => string | null;
+  heartbeatMs?: number;
+  maxBufferedBytes?: number;
+}
+
+export interface WsFeed {
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void;
+  readonly clients: number;
+  close(): void;
+}
+
+const HEARTBEAT_MS = 30_000; // clients that miss a ping for this long are dropped
+const MAX_BUFFERED_BYTES = 4 * 1024 * 1024; // a tab this far behind is dropped; it re-syncs on reconnect
+const MAX_PAYLOAD = 64 * 1024; // clients have nothing big to say to us
+
+/** Creates a feed subscribed to the bus; sockets arrive through handleUpgrade. */
+export function createWsFeed(options: WsFeedOptions): WsFeed {
+  const serialize = options.serialize ?? ((e: MailEvent) => JSON.stringify(e));
+  const maxBuffered = options.maxBufferedBytes ?? MAX_BUFFERED_BYTES;
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD, clientTracking: true, perMessageDeflate: false });
+  const alive = new WeakMap<WebSocket, boolean>();
+
+  const unsubscribe = options.bus.subscribe((event) => {
+    if (wss.clients.size === 0) return;
+    const frame = serialize(event);
+    if (frame === null) return;
+    for (const ws of wss.clients) {
+      if (ws.readyState !== ws.OPEN) continue;
+      if (ws.bufferedAmount > maxBuffered) {
+        ws.terminate();
+        continue;
+      }
+      ws.send(frame);
+    }
+  });
+
+  const heartbeat = setInterval(() => {
+    for (const ws of wss.clients) {
+      if (alive.get(ws) === false) {
+        ws.terminate();
+        continue;
+      }
+      alive.set(ws, false);
+      ws.ping();
+    }
+  }, options.heartbeatMs ?? HEARTBEAT_MS);
+  heartbeat.unref();
+
+  wss.on('connection', (ws) => {
+    alive.set(ws, true);
+    ws.on('pong', () => alive.set(ws, true));
+    ws.on('error', () => ws.terminate());
+    ws.on('message', () => {}); // the feed is one-way; messages are ignored
+    ws.send(JSON.stringify({ type: 'hello', ...options.hello() }));
+  });
+
+  return {
+    handleUpgrade(request, socket, head) {
+      wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+    },
+    get clients() {
+      return wss.clients.size;
+    },
+    close() {
+      unsubscribe();
+      clearInterval(heartbeat);
+      for (const ws of wss.clients) ws.terminate();
+      wss.close();
+    },
+  };
+}

@@ -1,0 +1,51 @@
+// buildApp(deps): the fastify application (no listen), so tests can inject() and start.ts can
+// listen. Plugins: security guards, one error handler, the native API, health, the web bundle.
+
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { MessageStore } from '../store/store.js';
+import { installErrorHandling } from './errors.js';
+import { installSecurity } from './security.js';
+import { createParsedCache } from './parsed-cache.js';
+import { messagesRoutes } from './routes/messages.js';
+import { infoRoutes, type InfoRouteDeps } from './routes/info.js';
+import { staticRoutes } from './static.js';
+import './schema-meta.js';
+
+export interface AppDeps extends InfoRouteDeps {
+  store: MessageStore;
+  allowedHosts: readonly string[];
+  /** Directory of the built web UI, or null to serve none. */
+  webRoot: string | null;
+  /** fastify logger option: false, or pino options such as { level }. */
+  logger: FastifyServerOptions['logger'];
+}
+
+const BODY_LIMIT = 1024 * 1024; // 1 MiB: API bodies are small JSON (ids, flags); bigger ones get 413
+
+/** Builds the HTTP app with every route registered. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.logger,
+    // One line per message is logged by SMTP; per-request lines are noise.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: BODY_LIMIT,
+    routerOptions: { ignoreDuplicateSlashes: true },
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
+  });
+  // Only JSON bodies: no text/plain parser means a cross-site <form> or text/plain fetch gets 415.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    if (body === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(body as string));
+    } catch {
+      done(Object.assign(new Error('request body is not valid JSON'), { statusCode: 400, code: 'FST_ERR_CTP_INVALID_JSON_BODY' }), undefined);
+    }
+  });
+  installErrorHandling(app);
+  installSecurity(app, deps.allowedHosts);
+  await app.register(messagesRoutes, { store: deps.store, parsed: createParsedCache() });
+  await app.register(infoRoutes, { info: deps.info, ready: deps.ready });
+  await app.register(staticRoutes, { webRoot: deps.webRoot });
+  return app;
+}

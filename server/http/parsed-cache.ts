@@ -1,0 +1,34 @@
+// Full parses are derived from raw bytes on demand (the store keeps only a small view); a tiny
+// LRU saves re-parsing while a user clicks through one message's tabs.
+
+import { parseMessage, type ParsedMessage } from '../mail/parse.js';
+import type { StoredMessage } from '../mail/types.js';
+
+const MAX_ENTRIES = 32;
+const MAX_CACHED_RAW_BYTES = 1024 * 1024; // big messages are parsed each time rather than pinned in memory
+
+export interface ParsedCache {
+  get(message: StoredMessage, inlineImages?: boolean): Promise<ParsedMessage>;
+}
+
+/** Creates an LRU of parsed messages keyed by id and variant (ids are never reused, so no invalidation). */
+export function createParsedCache(): ParsedCache {
+  const cache = new Map<string, Promise<ParsedMessage>>();
+  return {
+    get(message, inlineImages = false) {
+      const key = `${message.id}:${inlineImages ? 1 : 0}`;
+      const hit = cache.get(key);
+      if (hit) {
+        cache.delete(key);
+        cache.set(key, hit);
+        return hit;
+      }
+      const parsed = parseMessage(message.raw, { inlineImages });
+      if (message.raw.length <= MAX_CACHED_RAW_BYTES) {
+        cache.set(key, parsed);
+        if (cache.size > MAX_ENTRIES) cache.delete(cache.keys().next().value!);
+      }
+      return parsed;
+    },
+  };
+}

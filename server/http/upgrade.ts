@@ -1,0 +1,29 @@
+// Routes HTTP upgrade requests (WebSockets) by path, after the same Host check as HTTP and an
+// Origin check (cross-site WebSocket hijacking). Unknown paths and refusals get a plain HTTP
+// error and the socket is closed.
+
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { isHostAllowed, isOriginAllowed } from './security.js';
+
+export type UpgradeHandler = (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
+
+function refuse(socket: Duplex, status: number, reason: string): void {
+  const body = JSON.stringify({ error: { code: status === 404 ? 'not_found' : 'forbidden', message: reason } });
+  socket.end(
+    `HTTP/1.1 ${status} ${status === 404 ? 'Not Found' : 'Forbidden'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
+/** Attaches one 'upgrade' listener that dispatches to handlers by exact path. */
+export function routeUpgrades(server: Server, handlers: ReadonlyMap<string, UpgradeHandler>, allowedHosts: readonly string[]): void {
+  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    const path = (request.url ?? '/').split('?')[0]!.replace(/\/{2,}/g, '/');
+    const handler = handlers.get(path);
+    if (!handler) return refuse(socket, 404, `no WebSocket endpoint at ${path}`);
+    if (!isHostAllowed(request.headers.host, allowedHosts)) return refuse(socket, 403, 'Host not allowed');
+    if (!isOriginAllowed(request.headers.origin, request.headers.host)) return refuse(socket, 403, 'Origin not allowed');
+    handler(request, socket, head);
+  });
+}

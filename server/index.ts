@@ -1,0 +1,6 @@
+// The package entry: start Mailroom in-process and the types that come with it.
+
+export { start, type Mailroom, type StartOptions } from './start.js';
+export { defaultConfig, resolveConfig, type Config } from './config.js';
+export type { MessageSummary, MessageDetail, Address, Envelope, PartInfo, Header } from './mail/types.js';
+export type { MailEvent } from './events/bus.js';

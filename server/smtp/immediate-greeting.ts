@@ -1,0 +1,60 @@
+// smtp-server with two departures from its defaults that no option controls:
+//
+// 1. Greeting without delay. SMTPConnection.init() waits a hard-coded 100 ms before the 220
+//    greeting (early-talker detection). Apps that open a connection per message are then capped
+//    near 10 messages/s per sender and every end-to-end test send pays 100 ms. We construct the
+//    connection ourselves and run the same steps as init() without the timer. A client that
+//    still talks before the greeting is answered "421 You talk too soon" by smtp-server itself.
+//    test/integration/smtp-greeting.test.ts fails if the delay comes back.
+// 2. An absolute session deadline. smtp-server only has an idle timeout, which every received
+//    byte re-arms, so a client trickling one byte at a time would hold a connection forever.
+//
+// Both lean on SMTPConnection methods that smtp-server's own type declarations expose
+// (_setListeners, connectionReady, send, close); the greeting test guards against drift.
+
+import type { Socket } from 'node:net';
+import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
+import { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
+
+export interface MailroomSmtpOptions extends SMTPServerOptions {
+  /** Absolute limit on one connection's life, in ms. */
+  sessionTimeout: number;
+}
+
+/** SMTPServer that greets at once and enforces an absolute per-connection deadline. */
+export class MailroomSMTPServer extends SMTPServer {
+  readonly #sessionTimeout: number;
+
+  constructor(options: MailroomSmtpOptions) {
+    const { sessionTimeout, ...rest } = options;
+    super(rest);
+    this.#sessionTimeout = sessionTimeout;
+  }
+
+  override connect(socket: Socket, socketOptions: ConstructorParameters<typeof SMTPConnection>[2]): void {
+    const connection = new SMTPConnection(this, socket, socketOptions);
+    this.connections.add(connection);
+    connection.on('error', (err: Error) => this._onError(err));
+    connection.on('connect', (data: Parameters<SMTPServer['_onClientConnect']>[0]) => this._onClientConnect(data));
+
+    // RFC 5321 says a successful DATA is "250 2.0.0"-style like Postfix's "Ok: queued as";
+    // smtp-server labels it 2.6.0 (a media-conversion code), so use the generic success code.
+    const send = connection.send.bind(connection);
+    connection.send = (code, data, context) => send(code, data, code === 250 && context === 'DATA_OK' ? undefined : context);
+
+    const deadline = setTimeout(() => {
+      connection.send(421, 'Error: session time limit exceeded, closing connection');
+    }, this.#sessionTimeout);
+    deadline.unref();
+    socket.once('close', () => clearTimeout(deadline));
+
+    const maxClients = this.options.maxClients;
+    connection._setListeners(() => {
+      if (maxClients && this.connections.size > maxClients) {
+        connection.send(421, `4.7.0 ${connection.name} Too many connected clients, try again in a moment`, false);
+        return;
+      }
+      connection.connectionReady();
+    });
+  }
+}

@@ -1,0 +1,195 @@
+// The SMTP listener(s): plain with optional STARTTLS, plus an optional implicit-TLS port.
+// Accepts every sender and recipient; stores each complete message, then answers 250 with its id.
+
+import type { AddressInfo } from 'node:net';
+import type { SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
+import type { Logger } from '../log.js';
+import type { HostPort } from '../config-values.js';
+import type { Envelope } from '../mail/types.js';
+import { parseMessage } from '../mail/parse.js';
+import { viewOf } from '../mail/view.js';
+import { StoreError, type MessageStore } from '../store/store.js';
+import { MailroomSMTPServer } from './immediate-greeting.js';
+import { AbortedMessageError, readMessage } from './receive.js';
+import type { TlsMaterial } from './tls.js';
+
+export interface SmtpListenerOptions {
+  listen: HostPort;
+  /** Implicit-TLS address, or null for none. */
+  smtps: HostPort | null;
+  tls: TlsMaterial;
+  hostname: string;
+  maxMessageSize: number;
+  maxRecipients: number;
+  maxConnections: number;
+  maxConnectionsPerIp: number;
+  maxCommandLength: number;
+  idleTimeout: number;
+  sessionTimeout: number;
+  store: MessageStore;
+  log: Logger;
+}
+
+/** Counters the listener keeps (exposed through /api/info). */
+export interface SmtpCounters {
+  connections: number;
+  accepted: number;
+  rejectedSize: number;
+  rejectedConnections: number;
+  aborted: number;
+  errors: number;
+}
+
+export interface SmtpListener {
+  /** Bound ports (after start). */
+  readonly port: number;
+  readonly smtpsPort: number | null;
+  readonly counters: SmtpCounters;
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+function smtpError(code: number, message: string): Error & { responseCode: number } {
+  return Object.assign(new Error(message), { responseCode: code });
+}
+
+function envelopeOf(session: SMTPServerSession): Envelope {
+  const user = session.user;
+  return {
+    mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+    rcptTo: session.envelope.rcptTo.map((r) => r.address),
+    remoteAddress: session.remoteAddress,
+    heloName: session.hostNameAppearsAs || '',
+    authUser: typeof user === 'string' ? user : user ? String(user) : null,
+    secure: Boolean(session.secure),
+  };
+}
+
+/** Builds the listener; nothing is bound until start(). */
+export function createSmtpListener(options: SmtpListenerOptions): SmtpListener {
+  const { store, log } = options;
+  const counters: SmtpCounters = { connections: 0, accepted: 0, rejectedSize: 0, rejectedConnections: 0, aborted: 0, errors: 0 };
+  // Per-client-address connection counts, shared by the plain and TLS listeners.
+  const perIp = new Map<string, number>();
+  const counted = new Set<string>();
+
+  async function ingest(stream: SMTPServerDataStream, session: SMTPServerSession): Promise<string> {
+    const raw = await readMessage(stream, options.maxMessageSize);
+    if (raw === null || stream.sizeExceeded) {
+      counters.rejectedSize++;
+      throw smtpError(552, `Error: message exceeds fixed maximum message size ${options.maxMessageSize}`);
+    }
+    const envelope = envelopeOf(session);
+    const parsed = await parseMessage(raw);
+    const stored = store.add({ raw, envelope, view: viewOf(parsed, envelope) });
+    counters.accepted++;
+    log.info(
+      { id: stored.id, from: envelope.mailFrom, to: envelope.rcptTo.length > 3 ? `${envelope.rcptTo.length} recipients` : envelope.rcptTo, size: raw.length, parseError: parsed.parseError ?? undefined },
+      'message received',
+    );
+    return stored.id;
+  }
+
+  function build(secure: boolean): MailroomSMTPServer {
+    const server = new MailroomSMTPServer({
+      secure,
+      key: options.tls.key,
+      cert: options.tls.cert,
+      name: options.hostname,
+      banner: 'Mailroom ready',
+      size: options.maxMessageSize,
+      rejectOversized: true,
+      maxRecipients: options.maxRecipients,
+      maxClients: options.maxConnections,
+      maxCommandLength: options.maxCommandLength,
+      socketTimeout: options.idleTimeout,
+      sessionTimeout: options.sessionTimeout,
+      closeTimeout: 1000,
+      authOptional: true,
+      allowInsecureAuth: true,
+      authMethods: ['PLAIN', 'LOGIN'],
+      hideENHANCEDSTATUSCODES: false,
+      disableReverseLookup: true,
+      logger: false,
+      onAuth(auth, _session, callback) {
+        // Any credentials are accepted; the username is recorded with each message.
+        callback(null, { user: auth.username ?? '' });
+      },
+      onConnect(session, callback) {
+        const ip = session.remoteAddress;
+        const n = (perIp.get(ip) ?? 0) + 1;
+        if (n > options.maxConnectionsPerIp) {
+          counters.rejectedConnections++;
+          return callback(smtpError(421, `4.7.0 Too many connections from ${ip}, try again later`));
+        }
+        perIp.set(ip, n);
+        counted.add(session.id);
+        counters.connections++;
+        callback();
+      },
+      onClose(session) {
+        if (!counted.delete(session.id)) return;
+        counters.connections--;
+        const n = (perIp.get(session.remoteAddress) ?? 1) - 1;
+        if (n <= 0) perIp.delete(session.remoteAddress);
+        else perIp.set(session.remoteAddress, n);
+      },
+      onData(stream, session, callback) {
+        ingest(stream, session).then(
+          (id) => callback(null, `Ok: queued as ${id}`),
+          (err: unknown) => {
+            if (err instanceof AbortedMessageError) {
+              counters.aborted++;
+              return callback(smtpError(451, 'Message not received in full'));
+            }
+            if (err instanceof StoreError) {
+              counters.rejectedSize++;
+              return callback(smtpError(552, `Error: ${err.message}`));
+            }
+            if ((err as { responseCode?: number }).responseCode) return callback(err as Error);
+            counters.errors++;
+            log.error({ err }, 'failed to store message');
+            callback(smtpError(451, 'Temporary failure storing the message, try again'));
+          },
+        );
+      },
+    });
+    // Mandatory: without an 'error' listener a client's TCP reset crashes the process.
+    server.on('error', (err: Error & { code?: string }) => {
+      log.debug({ err: err.message, code: err.code }, 'smtp connection error');
+    });
+    return server;
+  }
+
+  const plain = build(false);
+  const tlsServer = options.smtps ? build(true) : null;
+  let port = 0;
+  let smtpsPort: number | null = null;
+
+  function listen(server: MailroomSMTPServer, at: HostPort): Promise<number> {
+    return new Promise((resolve, reject) => {
+      server.server.once('error', reject);
+      server.listen(at.port, at.host, () => {
+        server.server.off('error', reject);
+        resolve((server.server.address() as AddressInfo).port);
+      });
+    });
+  }
+
+  return {
+    get port() {
+      return port;
+    },
+    get smtpsPort() {
+      return smtpsPort;
+    },
+    counters,
+    async start() {
+      port = await listen(plain, options.listen);
+      if (tlsServer && options.smtps) smtpsPort = await listen(tlsServer, options.smtps);
+    },
+    async close() {
+      await Promise.all([plain, tlsServer].filter((s): s is MailroomSMTPServer => s !== null).map((s) => new Promise<void>((r) => s.close(() => r()))));
+    },
+  };
+}

@@ -1,0 +1,134 @@
+// The composition root: builds the bus, store, SMTP listener, HTTP app and feed from one Config,
+// wires them, and returns handles plus close(). No module state: call it as often as you like.
+
+import type { AddressInfo } from 'node:net';
+import { defaultConfig, type Config } from './config.js';
+import { createEventBus } from './events/bus.js';
+import { createWsFeed } from './events/ws-feed.js';
+import { buildApp } from './http/app.js';
+import { routeUpgrades } from './http/upgrade.js';
+import type { Logger } from './log.js';
+import { version, webRoot as defaultWebRoot } from './paths.js';
+import { createSmtpListener } from './smtp/smtp-listener.js';
+import { loadTls, type TlsMaterial } from './smtp/tls.js';
+import { createMemoryStore } from './store/memory-store.js';
+import type { MessageStore } from './store/store.js';
+import type { EventBus } from './events/bus.js';
+
+export interface StartOptions {
+  /** Use this certificate instead of reading files or generating one. */
+  tls?: TlsMaterial;
+  /** Web bundle directory; null serves no UI. Defaults to dist/web in the package. */
+  webRoot?: string | null;
+}
+
+/** A running Mailroom. */
+export interface Mailroom {
+  config: Config;
+  smtpPort: number;
+  smtpsPort: number | null;
+  httpPort: number;
+  /** Base URL of the HTTP server, e.g. http://127.0.0.1:8025 */
+  url: string;
+  store: MessageStore;
+  bus: EventBus;
+  log: Logger;
+  /** Stops listening, drops feed clients and releases every handle. Idempotent. */
+  close(): Promise<void>;
+}
+
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/** Starts Mailroom with the given settings (missing ones take their defaults). */
+export async function start(overrides: Partial<Config> = {}, options: StartOptions = {}): Promise<Mailroom> {
+  const config: Config = { ...defaultConfig(), ...overrides };
+  const startedAt = Date.now();
+  let ready = false;
+
+  const bus = createEventBus();
+  const store = createMemoryStore({ maxMessages: config.maxMessages, maxBytes: config.maxStoreBytes, bus });
+  const tls = options.tls ?? (await loadTls(config.smtpTlsCert, config.smtpTlsKey, config.smtpHostname));
+
+  // Late-bound so /api/info can report the listener and feed built after the app.
+  let smtpInfo: () => Record<string, unknown> = () => ({});
+  let feedClients = () => 0;
+  const app = await buildApp({
+    store,
+    allowedHosts: config.allowedHosts,
+    webRoot: options.webRoot === undefined ? defaultWebRoot : options.webRoot,
+    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    ready: () => ready,
+    info: () => ({
+      name: 'mailroom',
+      version,
+      uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+      messages: store.stats(),
+      smtp: smtpInfo(),
+      feed: { clients: feedClients() },
+      limits: {
+        maxMessageSize: config.maxMessageSize,
+        maxRecipients: config.maxRecipients,
+        maxMessages: config.maxMessages,
+        maxStoreBytes: config.maxStoreBytes,
+      },
+    }),
+  });
+  const log: Logger = app.log;
+
+  const smtp = createSmtpListener({
+    listen: config.smtp,
+    smtps: config.smtps,
+    tls,
+    hostname: config.smtpHostname,
+    maxMessageSize: config.maxMessageSize,
+    maxRecipients: config.maxRecipients,
+    maxConnections: config.maxConnections,
+    maxConnectionsPerIp: config.maxConnectionsPerIp,
+    maxCommandLength: config.maxCommandLength,
+    idleTimeout: config.smtpIdleTimeout,
+    sessionTimeout: config.smtpSessionTimeout,
+    store,
+    log,
+  });
+  smtpInfo = () => ({ port: smtp.port, smtpsPort: smtp.smtpsPort, tlsSelfSigned: tls.selfSigned, ...smtp.counters });
+
+  const feed = createWsFeed({ bus, hello: () => ({ version, total: store.stats().count, unread: store.stats().unread }) });
+  feedClients = () => feed.clients;
+  routeUpgrades(app.server, new Map([['/api/feed', feed.handleUpgrade]]), config.allowedHosts);
+
+  try {
+    await smtp.start();
+    await app.listen({ host: config.listen.host, port: config.listen.port });
+  } catch (err) {
+    feed.close();
+    await Promise.allSettled([smtp.close(), app.close()]);
+    throw err;
+  }
+  ready = true;
+  const httpPort = (app.server.address() as AddressInfo).port;
+  const url = `http://${urlHost(config.listen.host)}:${httpPort}`;
+  log.info({ smtp: `${config.smtp.host}:${smtp.port}`, http: url, smtps: smtp.smtpsPort ?? undefined }, 'mailroom ready');
+
+  let closing: Promise<void> | null = null;
+  return {
+    config,
+    smtpPort: smtp.port,
+    smtpsPort: smtp.smtpsPort,
+    httpPort,
+    url,
+    store,
+    bus,
+    log,
+    close() {
+      closing ??= (async () => {
+        ready = false;
+        feed.close();
+        await Promise.all([smtp.close(), app.close()]);
+      })();
+      return closing;
+    },
+  };
+}

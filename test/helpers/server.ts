@@ -1,0 +1,26 @@
+// Starts a Mailroom for a test: ports 0 on 127.0.0.1, silent logs, one shared certificate.
+
+import { start, type Mailroom, type StartOptions } from '../../server/start.js';
+import type { Config } from '../../server/config.js';
+import { loadTls, type TlsMaterial } from '../../server/smtp/tls.js';
+
+let tls: Promise<TlsMaterial> | undefined;
+
+/** A self-signed certificate generated once per test process. */
+export function testTls(): Promise<TlsMaterial> {
+  tls ??= loadTls('', '', 'mailroom.test');
+  return tls;
+}
+
+/** Starts a server on free loopback ports; call close() when done. */
+export async function startTestServer(overrides: Partial<Config> = {}, options: StartOptions = {}): Promise<Mailroom> {
+  return start(
+    {
+      smtp: { host: '127.0.0.1', port: 0 },
+      listen: { host: '127.0.0.1', port: 0 },
+      logLevel: 'silent',
+      ...overrides,
+    },
+    { tls: await testTls(), webRoot: null, ...options },
+  );
+}

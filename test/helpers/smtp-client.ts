@@ -1,0 +1,95 @@
+// A raw SMTP client over a socket, for protocol edges nodemailer will not produce.
+
+import { connect, type Socket } from 'node:net';
+
+export interface Reply {
+  code: number;
+  text: string;
+}
+
+/** A line-oriented SMTP conversation: send() writes bytes, reply() awaits the next full reply. */
+export class RawSmtp {
+  readonly socket: Socket;
+  #buffer = '';
+  #waiters: Array<(r: Reply | null) => void> = [];
+  #replies: Array<Reply | null> = [];
+  closed: Promise<void>;
+
+  private constructor(socket: Socket) {
+    this.socket = socket;
+    socket.setEncoding('latin1');
+    socket.on('data', (chunk: string) => {
+      this.#buffer += chunk;
+      let m: RegExpExecArray | null;
+      // A complete reply is one or more "NNN-" lines ending with an "NNN " line.
+      while ((m = /^((?:\d{3}-[^\r\n]*\r?\n)*)(\d{3})(?: ([^\r\n]*))?\r?\n/.exec(this.#buffer))) {
+        this.#buffer = this.#buffer.slice(m[0].length);
+        this.#push({ code: Number(m[2]), text: (m[1] ?? '') + (m[3] ?? '') });
+      }
+    });
+    socket.on('error', () => {});
+    this.closed = new Promise((resolve) => socket.once('close', () => {
+      this.#push(null);
+      resolve();
+    }));
+  }
+
+  #push(r: Reply | null) {
+    const w = this.#waiters.shift();
+    if (w) w(r);
+    else this.#replies.push(r);
+  }
+
+  /** Connects; the greeting is left for reply(). */
+  static open(port: number, host = '127.0.0.1'): Promise<RawSmtp> {
+    return new Promise((resolve, reject) => {
+      const s = connect(port, host, () => resolve(new RawSmtp(s)));
+      s.once('error', reject);
+    });
+  }
+
+  send(data: string | Buffer): void {
+    this.socket.write(data);
+  }
+
+  /** The next reply, or null if the connection closed first. Rejects after timeoutMs. */
+  reply(timeoutMs = 5000): Promise<Reply | null> {
+    if (this.#replies.length) return Promise.resolve(this.#replies.shift()!);
+    return new Promise((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`no SMTP reply within ${timeoutMs} ms`)), timeoutMs);
+      this.#waiters.push((r) => {
+        clearTimeout(t);
+        resolve(r);
+      });
+    });
+  }
+
+  /** Sends a command line and returns its reply. */
+  async command(line: string, timeoutMs?: number): Promise<Reply | null> {
+    this.send(line + '\r\n');
+    return this.reply(timeoutMs);
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+}
+
+/** Greeting + EHLO + MAIL + RCPT(s) + DATA + body + '.'; returns the final reply. */
+export async function sendRaw(port: number, from: string, to: string[], body: string | Buffer): Promise<Reply | null> {
+  const c = await RawSmtp.open(port);
+  try {
+    await c.reply();
+    await c.command('EHLO test.local');
+    await c.command(`MAIL FROM:<${from}>`);
+    for (const r of to) await c.command(`RCPT TO:<${r}>`);
+    await c.command('DATA');
+    c.send(body);
+    c.send('\r\n.\r\n');
+    const final = await c.reply();
+    await c.command('QUIT').catch(() => null);
+    return final;
+  } finally {
+    c.close();
+  }
+}

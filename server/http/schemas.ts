@@ -105,6 +105,8 @@ export const listQuery = {
   properties: {
     limit: { type: 'integer', minimum: 1, maximum: MAX_PAGE, default: 50 },
     cursor: { type: 'string', pattern: '^[0-9a-z]{1,12}$' },
+    query: { type: 'string', maxLength: 4096, description: 'search language; empty matches everything' },
+    inbox: { type: 'string', maxLength: 256 },
   },
   additionalProperties: false,
 } as const;
@@ -121,3 +123,6 @@ export const listResponse = {
 } as const;
 
 export const countResponse = (name: string) => ({ type: 'object', required: [name], properties: { [name]: int } }) as const;
+
+export const inboxSchema = { type: 'object', required: ['name', 'total', 'unread'], properties: { name: str, total: int, unread: int } } as const;
+export const tagSchema = { type: 'object', required: ['name', 'count'], properties: { name: str, count: int } } as const;

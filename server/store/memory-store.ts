@@ -15,6 +15,7 @@ import {
   type MessageStore,
   type NewMessage,
   type StoreStats,
+  type TagStats,
 } from './store.js';
 
 export interface MemoryStoreOptions {
@@ -257,6 +258,12 @@ export function createMemoryStore(options: MemoryStoreOptions): MessageStore {
 
     inboxes(): InboxStats[] {
       return [...perInbox].map(([name, c]) => ({ name, total: c.total, unread: c.unread })).sort((a, b) => a.name.localeCompare(b.name));
+    },
+
+    tags(): TagStats[] {
+      const counts = new Map<string, number>();
+      for (const e of byId.values()) for (const t of e.tags) counts.set(t, (counts.get(t) ?? 0) + 1);
+      return [...counts].map(([name, count]) => ({ name, count })).sort((a, b) => a.name.localeCompare(b.name));
     },
 
     stats(): StoreStats {

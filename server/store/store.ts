@@ -42,6 +42,12 @@ export interface StoreStats {
   evicted: number;
 }
 
+/** A tag and how many messages carry it. */
+export interface TagStats {
+  name: string;
+  count: number;
+}
+
 /** Per-inbox counts. */
 export interface InboxStats {
   name: string;
@@ -62,6 +68,7 @@ export interface MessageStore {
   /** Marks ids (or all, optionally within an inbox) read/unread; returns how many changed. */
   setRead(target: readonly string[] | { all: true; inbox?: string | null }, read: boolean): number;
   inboxes(): InboxStats[];
+  tags(): TagStats[];
   stats(): StoreStats;
 }
 

@@ -8,8 +8,19 @@ import type { MessageStore } from '../../store/store.js';
 import { ApiError, notFound } from '../errors.js';
 import type { ParsedCache } from '../parsed-cache.js';
 import { contentDisposition, safeContentType } from '../download.js';
-import { countResponse, detailSchema, errorSchema, headerSchema, idParams, listQuery, listResponse, summarySchema } from '../schemas.js';
+import { countResponse, detailSchema, errorSchema, headerSchema, idParams, inboxSchema, listQuery, listResponse, summarySchema, tagSchema } from '../schemas.js';
 import { sendPreview } from '../preview.js';
+import { compileQuery, QueryError, type MessagePredicate } from '../../mail/search.js';
+
+/** Compiles a search query, turning a QueryError into a 400 that says what and where. */
+export function compileOrThrow(query: string): MessagePredicate {
+  try {
+    return compileQuery(query);
+  } catch (err) {
+    if (err instanceof QueryError) throw new ApiError(400, 'invalid_query', `${err.message} (at character ${err.position + 1})`);
+    throw err;
+  }
+}
 
 export interface MessagesRouteDeps {
   store: MessageStore;
@@ -31,13 +42,37 @@ export async function messagesRoutes(app: FastifyInstance, { store, parsed }: Me
   };
   const errors = { 400: errorSchema, 404: errorSchema };
 
-  app.get<{ Querystring: { limit: number; cursor?: string } }>(
+  app.get<{ Querystring: { limit: number; cursor?: string; query?: string; inbox?: string } }>(
     '/api/messages',
-    { schema: { summary: 'List messages, newest first', querystring: listQuery, response: { 200: listResponse, 400: errorSchema } } },
+    { schema: { summary: 'List or search messages, newest first', querystring: listQuery, response: { 200: listResponse, 400: errorSchema } } },
     async (request) => {
-      const page = store.list({ limit: request.query.limit, cursor: request.query.cursor ?? null });
+      const { limit, cursor, query, inbox } = request.query;
+      const filter = query?.trim() ? compileOrThrow(query) : null;
+      const page = store.list({ limit, cursor: cursor ?? null, inbox: inbox || null, filter });
       return { ...page, messages: page.messages.map(summaryOf) };
     },
+  );
+
+  app.get(
+    '/api/inboxes',
+    {
+      schema: {
+        summary: 'Inboxes with total and unread counts',
+        response: { 200: { type: 'object', required: ['inboxes'], properties: { inboxes: { type: 'array', items: inboxSchema } } } },
+      },
+    },
+    async () => ({ inboxes: store.inboxes() }),
+  );
+
+  app.get(
+    '/api/tags',
+    {
+      schema: {
+        summary: 'Tags with message counts',
+        response: { 200: { type: 'object', required: ['tags'], properties: { tags: { type: 'array', items: tagSchema } } } },
+      },
+    },
+    async () => ({ tags: store.tags() }),
   );
 
   app.get<{ Params: { id: string } }>(

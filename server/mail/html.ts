@@ -6,7 +6,7 @@ const REMOTE_PATTERNS = [
   /\b(?:src|background|poster|data)\s*=\s*["']?\s*(?:https?:)?\/\//gi, // <img src>, <td background>, <video poster>, <object data>
   /\bsrcset\s*=\s*["']?\s*(?:https?:)?\/\//gi,
   /url\(\s*["']?\s*(?:https?:)?\/\//gi, // CSS url()
-  /@import\s+["']?\s*(?:url\(\s*["']?)?\s*(?:https?:)?\/\//gi,
+  /@import\s+["']\s*(?:https?:)?\/\//gi, // the url(...) form is counted by the url() pattern
   /<link\b[^>]*\bhref\s*=\s*["']?\s*(?:https?:)?\/\//gi,
 ];
 

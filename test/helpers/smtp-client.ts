@@ -75,7 +75,7 @@ export class RawSmtp {
   }
 }
 
-/** Greeting + EHLO + MAIL + RCPT(s) + DATA + body + '.'; returns the final reply. */
+/** Greeting + EHLO + MAIL + RCPT(s) + DATA + body + '.'; returns the final reply. The stored message is body (plus CRLF if body lacks a final one). */
 export async function sendRaw(port: number, from: string, to: string[], body: string | Buffer): Promise<Reply | null> {
   const c = await RawSmtp.open(port);
   try {
@@ -85,7 +85,8 @@ export async function sendRaw(port: number, from: string, to: string[], body: st
     for (const r of to) await c.command(`RCPT TO:<${r}>`);
     await c.command('DATA');
     c.send(body);
-    c.send('\r\n.\r\n');
+    // The CRLF before "." ends the message's last line; add one only if the body lacks it.
+    c.send(body.slice(-2).toString() === '\r\n' ? '.\r\n' : '\r\n.\r\n');
     const final = await c.reply();
     await c.command('QUIT').catch(() => null);
     return final;

@@ -27,6 +27,10 @@ export interface MessagesRouteDeps {
   parsed: ParsedCache;
 }
 
+/** A query flag: ?x=1 / ?x=true turn it on. */
+const flagSchema = { type: 'string', enum: ['1', '0', 'true', 'false', ''] } as const;
+const isOn = (v: string | undefined) => v === '1' || v === 'true';
+
 const idsBody = {
   type: 'object',
   properties: { ids: { type: 'array', items: { type: 'string' }, maxItems: 100_000 } },
@@ -85,19 +89,19 @@ export async function messagesRoutes(app: FastifyInstance, { store, parsed }: Me
     },
   );
 
-  app.get<{ Params: { id: string }; Querystring: { download?: boolean } }>(
+  app.get<{ Params: { id: string }; Querystring: { download?: string } }>(
     '/api/messages/:id/raw',
     {
       schema: {
         summary: 'The exact bytes received (message/rfc822)',
         params: idParams,
-        querystring: { type: 'object', properties: { download: { type: 'boolean' } } },
+        querystring: { type: 'object', properties: { download: flagSchema } },
       },
     },
     async (request, reply) => {
       const m = load(request.params.id);
       reply.type('message/rfc822');
-      if (request.query.download) reply.header('Content-Disposition', contentDisposition(`${m.id}.eml`, 'message.eml'));
+      if (isOn(request.query.download)) reply.header('Content-Disposition', contentDisposition(`${m.id}.eml`, 'message.eml'));
       return reply.send(m.raw);
     },
   );
@@ -123,18 +127,18 @@ export async function messagesRoutes(app: FastifyInstance, { store, parsed }: Me
     },
   );
 
-  app.get<{ Params: { id: string }; Querystring: { remote?: boolean } }>(
+  app.get<{ Params: { id: string }; Querystring: { remote?: string } }>(
     '/api/messages/:id/html',
     {
       schema: {
         summary: 'HTML for the sandboxed preview frame; remote content blocked unless remote=1',
         params: idParams,
-        querystring: { type: 'object', properties: { remote: { type: 'boolean' } } },
+        querystring: { type: 'object', properties: { remote: flagSchema } },
       },
     },
     async (request, reply) => {
       const p = await parsed.get(load(request.params.id), true);
-      return sendPreview(reply, p, Boolean(request.query.remote));
+      return sendPreview(reply, p, isOn(request.query.remote));
     },
   );
 
@@ -201,6 +205,10 @@ export async function messagesRoutes(app: FastifyInstance, { store, parsed }: Me
   app.delete<{ Body: { ids?: string[] } | undefined }>(
     '/api/messages',
     {
+      // No body at all means "delete all"; validate it as an empty object.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
       schema: {
         summary: 'Delete the listed messages, or all when no ids are given',
         body: idsBody,

@@ -1,0 +1,110 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { parseMessage, DEFAULT_PARSE_LIMITS } from '../../server/mail/parse.js';
+import { bccOf, snippetOf, viewOf } from '../../server/mail/view.js';
+import type { Envelope } from '../../server/mail/types.js';
+
+const fixture = (name: string) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url));
+const envelope = (rcptTo: string[]): Envelope => ({ mailFrom: 'ann@example.test', rcptTo, remoteAddress: '127.0.0.1', heloName: 'x', authUser: null, secure: false });
+
+test('parses addresses, decoded subject, date, message-id, text, html and parts', async () => {
+  const p = await parseMessage(fixture('multipart-alternative-with-attachment.eml'));
+  assert.equal(p.parseError, null);
+  assert.deepEqual(p.from, { name: 'Ann Example', address: 'ann@example.test' });
+  assert.deepEqual(p.to.map((a) => a.address), ['bob@example.test', 'carol@example.test']);
+  assert.deepEqual(p.cc.map((a) => a.address), ['dave@example.test']);
+  assert.deepEqual(p.replyTo.map((a) => a.address), ['replies@example.test']);
+  assert.equal(p.subject, 'Héllo — world');
+  assert.equal(p.date, '2026-11-03T09:00:00.000Z');
+  assert.equal(p.messageId, '<abc123@example.test>');
+  assert.equal(p.text?.trim(), 'Hello text body');
+  assert.match(p.html!, /<b>html<\/b>/);
+  assert.equal(p.parts.length, 1);
+  const part = p.parts[0]!;
+  assert.equal(part.filename, 'report.pdf');
+  assert.equal(part.contentType, 'application/pdf');
+  assert.equal(part.id, '2');
+  const bytes = Buffer.from('JVBERi0xLjQKJcfsj6IK', 'base64');
+  assert.equal(part.size, bytes.length);
+  assert.equal(part.checksum, createHash('sha256').update(bytes).digest('hex'));
+  assert.deepEqual(p.headers.slice(0, 2), [
+    { name: 'From', value: '"Ann Example" <ann@example.test>' },
+    { name: 'To', value: 'Bob <bob@example.test>, carol@example.test' },
+  ]);
+  assert.equal(p.headers.find((h) => h.name === 'Subject')?.value, 'Héllo — world');
+});
+
+test('envelope recipients missing from To/Cc are the Bcc', async () => {
+  const p = await parseMessage(fixture('multipart-alternative-with-attachment.eml'));
+  const bcc = bccOf(p, envelope(['bob@example.test', 'DAVE@example.test', 'secret@example.test']));
+  assert.deepEqual(bcc, [{ name: '', address: 'secret@example.test' }]);
+  const view = viewOf(p, envelope(['secret@example.test']));
+  assert.deepEqual(view.bcc.map((a) => a.address), ['secret@example.test']);
+  assert.equal(view.snippet, 'Hello text body');
+  assert.ok(!('content' in view.parts[0]!), 'the stored view drops part contents');
+});
+
+const malformed = ['malformed-missing-final-boundary.eml', 'malformed-invalid-utf8-headers.eml', 'malformed-no-headers.eml', 'malformed-bad-base64-attachment.eml'];
+for (const name of malformed) {
+  test(`${name}: parses or reports an error, never throws, and yields valid UTF-8`, async () => {
+    const p = await parseMessage(fixture(name));
+    const json = JSON.stringify(p, (k, v) => (k === 'content' ? undefined : v));
+    assert.equal(Buffer.from(json, 'utf8').toString('utf8'), json);
+    assert.ok(p.parseError === null || typeof p.parseError === 'string');
+  });
+}
+
+test('invalid UTF-8 in headers and body becomes U+FFFD, not an exception', async () => {
+  const p = await parseMessage(fixture('malformed-invalid-utf8-headers.eml'));
+  assert.equal(p.parseError, null);
+  assert.match(p.text!, /\uFFFD/);
+  assert.equal(p.from?.address, 'x@example.test');
+});
+
+test('1,500 sibling parts exceed the node limit: parseError, headers still readable', async () => {
+  let body = 'From: wide@example.test\r\nSubject: wide\r\nContent-Type: multipart/mixed; boundary=w\r\n\r\n';
+  for (let i = 0; i < 1500; i++) body += `--w\r\nContent-Type: text/plain\r\n\r\npart ${i}\r\n`;
+  body += '--w--\r\n';
+  const p = await parseMessage(Buffer.from(body));
+  assert.match(p.parseError ?? '', /child nodes/i);
+  assert.equal(p.subject, 'wide');
+  assert.equal(p.from?.address, 'wide@example.test');
+});
+
+test('100-deep nesting parses and finds the leaf text', async () => {
+  let head = 'From: deep@example.test\r\nSubject: deep\r\nContent-Type: multipart/mixed; boundary=b0\r\n\r\n';
+  let tail = '';
+  for (let i = 1; i < 100; i++) {
+    head += `--b${i - 1}\r\nContent-Type: multipart/mixed; boundary=b${i}\r\n\r\n`;
+    tail = `--b${i - 1}--\r\n` + tail;
+  }
+  const raw = head + '--b99\r\nContent-Type: text/plain\r\n\r\ndeep leaf\r\n--b99--\r\n' + tail;
+  const p = await parseMessage(Buffer.from(raw));
+  assert.equal(p.parseError, null);
+  assert.match(p.text ?? '', /deep leaf/);
+});
+
+test('a header larger than the per-node limit is a parseError, not a crash', async () => {
+  const raw = `From: big@example.test\r\nX-Big: ${'a'.repeat(DEFAULT_PARSE_LIMITS.maxHeadSize + 10)}\r\nSubject: big\r\n\r\nbody\r\n`;
+  const p = await parseMessage(Buffer.from(raw));
+  assert.match(p.parseError ?? '', /header/i);
+  assert.equal(p.from?.address, 'big@example.test');
+});
+
+test('a parse that exceeds its time budget is abandoned with a timeout parseError', async () => {
+  // 900 parts take far longer than 1 ms to parse on any machine.
+  let body = 'From: slow@example.test\r\nSubject: slow\r\nContent-Type: multipart/mixed; boundary=w\r\n\r\n';
+  for (let i = 0; i < 900; i++) body += `--w\r\nContent-Type: text/plain\r\n\r\npart ${i}\r\n`;
+  body += '--w--\r\n';
+  const p = await parseMessage(Buffer.from(body), { limits: { ...DEFAULT_PARSE_LIMITS, timeoutMs: 1 } });
+  assert.match(p.parseError ?? '', /longer than 1 ms/);
+  assert.equal(p.subject, 'slow');
+});
+
+test('snippet collapses whitespace and is bounded', () => {
+  assert.equal(snippetOf('  a\n\n b\t c  '), 'a b c');
+  assert.equal(snippetOf('x'.repeat(10_000)).length, 200);
+  assert.equal(snippetOf(null), '');
+});

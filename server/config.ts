@@ -23,6 +23,7 @@ export interface Config {
   maxStoreBytes: number;
   allowedHosts: string[];
   logLevel: string;
+  maxWait: number;
 }
 
 type Parser<T> = (raw: string) => T;
@@ -62,6 +63,7 @@ export const OPTIONS = [
   opt({ key: 'maxStoreBytes', flag: 'max-store-bytes', default: '512MiB', help: 'Total bytes of stored messages; the oldest are evicted to stay under it', parse: parseBytes }),
   opt({ key: 'allowedHosts', flag: 'allowed-hosts', default: '', help: 'Extra Host names the HTTP server answers (comma-separated); loopback names, IP literals and single-label names are always allowed', parse: parseList }),
   opt({ key: 'logLevel', flag: 'log-level', default: 'info', help: `Log level: ${LOG_LEVELS.join(', ')}`, parse: (v) => { if (!LOG_LEVELS.includes(v)) throw new Error(`expected one of ${LOG_LEVELS.join(', ')}`); return v; } }),
+  opt({ key: 'maxWait', flag: 'max-wait', default: '5m', help: 'Longest one GET /api/messages/wait is held open; longer timeouts are cut to this', parse: parseDuration }),
 ] as const;
 
 /** A configuration problem, naming the option and the bad value. */

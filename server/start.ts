@@ -57,6 +57,8 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
   let feedClients = () => 0;
   const app = await buildApp({
     store,
+    bus,
+    maxWait: config.maxWait,
     allowedHosts: config.allowedHosts,
     webRoot: options.webRoot === undefined ? defaultWebRoot : options.webRoot,
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
@@ -68,11 +70,13 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
       messages: store.stats(),
       smtp: smtpInfo(),
       feed: { clients: feedClients() },
+      waits: app.waiters.size,
       limits: {
         maxMessageSize: config.maxMessageSize,
         maxRecipients: config.maxRecipients,
         maxMessages: config.maxMessages,
         maxStoreBytes: config.maxStoreBytes,
+        maxWait: config.maxWait,
       },
     }),
   });

@@ -9,10 +9,16 @@ import { createParsedCache } from './parsed-cache.js';
 import { messagesRoutes } from './routes/messages.js';
 import { infoRoutes, type InfoRouteDeps } from './routes/info.js';
 import { staticRoutes } from './static.js';
+import { waitRoutes } from './routes/wait.js';
+import type { EventBus } from '../events/bus.js';
 import './schema-meta.js';
 
 export interface AppDeps extends InfoRouteDeps {
   store: MessageStore;
+  /** The event bus (the wait route subscribes to it). */
+  bus: EventBus;
+  /** Longest a GET /api/messages/wait is held (ms). */
+  maxWait: number;
   allowedHosts: readonly string[];
   /** Directory of the built web UI, or null to serve none. */
   webRoot: string | null;
@@ -44,7 +50,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   installErrorHandling(app);
   installSecurity(app, deps.allowedHosts);
-  await app.register(messagesRoutes, { store: deps.store, parsed: createParsedCache() });
+  const parsed = createParsedCache();
+  await app.register(messagesRoutes, { store: deps.store, parsed });
+  await waitRoutes(app, { store: deps.store, bus: deps.bus, parsed, maxWait: deps.maxWait }); // not encapsulated: decorates app.waiters
   await app.register(infoRoutes, { info: deps.info, ready: deps.ready });
   await app.register(staticRoutes, { webRoot: deps.webRoot });
   return app;

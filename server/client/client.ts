@@ -208,14 +208,17 @@ export class MailroomClient {
 
   /** One server-side wait; null when the server's timeout passed (body says what arrived). */
   async #serverWait(params: { query: string; inbox?: string; since?: string; count: number; timeout: number }): Promise<{ messages: Message[]; marker: string } | TimeoutBody> {
-    const q = new URLSearchParams({ query: params.query, timeout: String(Math.max(0, Math.ceil(params.timeout))), count: String(params.count) });
+    const q = new URLSearchParams({ query: params.query, timeout: String(Math.max(0, Math.ceil(params.timeout))) });
+    if (params.count > 1) q.set('count', String(params.count));
     if (params.inbox) q.set('inbox', params.inbox);
     if (params.since) q.set('since', params.since);
     const path = `/api/messages/wait?${q}`;
     const res = await this.#request('GET', path, { signal: AbortSignal.timeout(params.timeout + FETCH_GRACE_MS) });
     if (res.status === 408) return (await res.json()) as TimeoutBody;
     if (!res.ok) return this.#fail(res, `GET ${path}`);
-    return (await res.json()) as { messages: Message[]; marker: string };
+    const body = (await res.json()) as Message | { messages: Message[]; marker: string };
+    if ('messages' in body) return body;
+    return { messages: [body], marker: res.headers.get('mailroom-marker') ?? '' };
   }
 
   async #waitQuery(count: number, query: string, options: WaitOptions, timeout: number, deadline: number): Promise<Message[]> {

@@ -1,0 +1,36 @@
+// `mailroom [serve] [options]`: run the server until SIGINT/SIGTERM.
+
+import { ConfigError, helpText, resolveConfig } from '../config.js';
+import { start } from '../start.js';
+
+/** Starts the server; resolves with an exit code, or -1 while it keeps running. */
+export async function serve(argv: string[], commandsHelp: string): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(helpText() + '\n\n' + commandsHelp + '\n');
+    return 0;
+  }
+  let config;
+  try {
+    config = resolveConfig(argv, process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`mailroom: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  const mailroom = await start(config);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) process.exit(1); // a second signal means "now"
+    stopping = true;
+    mailroom.log.info({ signal }, 'shutting down');
+    mailroom.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  return -1; // keep running
+}

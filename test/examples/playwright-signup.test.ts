@@ -1,0 +1,103 @@
+// Example: a browser flow with Playwright. A tiny sign-up app (port 0) mails a confirmation link
+// through Mailroom; the test fills the form in Chromium, waits for the mail, and opens the link.
+// Uses playwright-core with the system Chromium (/usr/bin/chromium), never a downloaded browser.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import nodemailer from 'nodemailer';
+import { chromium, type BrowserContext } from 'playwright-core';
+import { startMailroom, type InProcessMailroom } from 'mailroom';
+import { firstLink } from 'mailroom/client';
+
+/** The app under test: GET / shows a form, POST /signup mails a link, GET /confirm confirms. */
+function signupApp(smtpPort: number): Server {
+  const pending = new Map<string, string>(); // token -> email
+  const mailer = nodemailer.createTransport({ host: '127.0.0.1', port: smtpPort, ignoreTLS: true });
+  const page = (body: string) => `<!doctype html><meta charset="utf-8"><title>Sign up</title><body>${body}</body>`;
+  const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
+    res.setHeader('content-type', 'text/html; charset=utf-8');
+    if (req.method === 'GET' && url.pathname === '/') {
+      return res.end(page('<form method="post" action="/signup"><label>Email <input name="email" type="email" required></label><button>Sign up</button></form>'));
+    }
+    if (req.method === 'POST' && url.pathname === '/signup') {
+      let body = '';
+      for await (const chunk of req) body += chunk;
+      const email = new URLSearchParams(body).get('email') ?? '';
+      const token = randomBytes(12).toString('hex');
+      pending.set(token, email);
+      const link = `${url.origin}/confirm?token=${token}`;
+      await mailer.sendMail({
+        from: 'welcome@app.example.test',
+        to: email,
+        subject: 'Confirm your account',
+        text: `Welcome! Confirm your account: ${link}`,
+        html: `<p>Welcome!</p><p><a href="${link}">Confirm your account</a></p><p><a href="${url.origin}/unsubscribe">Unsubscribe</a></p>`,
+      });
+      return res.end(page('<p id="status">Check your inbox</p>'));
+    }
+    if (req.method === 'GET' && url.pathname === '/confirm') {
+      const email = pending.get(url.searchParams.get('token') ?? '');
+      if (!email) return res.writeHead(404).end(page('<p id="status">Unknown link</p>'));
+      pending.delete(url.searchParams.get('token')!);
+      return res.end(page(`<p id="status">Confirmed ${escape(email)}</p>`));
+    }
+    res.writeHead(404).end(page('not found'));
+  });
+  server.on('close', () => mailer.close());
+  return server;
+}
+
+let mailroom: InProcessMailroom;
+let app: Server;
+let appUrl: string;
+let browser: BrowserContext;
+let profile: string;
+
+before(async () => {
+  mailroom = await startMailroom();
+  app = signupApp(mailroom.smtpPort);
+  await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve));
+  appUrl = `http://127.0.0.1:${(app.address() as AddressInfo).port}`;
+  profile = await mkdtemp(join(tmpdir(), 'mailroom-example-chromium-'));
+  // A fresh profile directory per run (Playwright passes it as --user-data-dir).
+  browser = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await new Promise((resolve) => app?.close(resolve));
+  await mailroom?.close();
+  await rm(profile, { recursive: true, force: true });
+});
+
+test('sign up, receive the confirmation mail, open its link', async () => {
+  const page = await browser.newPage();
+  const email = `erin.${Date.now()}@example.test`;
+  const since = await mailroom.client.marker();
+
+  await page.goto(appUrl);
+  await page.fill('input[name=email]', email);
+  await page.click('button');
+  await page.waitForSelector('text=Check your inbox');
+
+  const mail = await mailroom.client.waitForMessage(email, { since, timeout: 10_000 });
+  assert.equal(mail.subject, 'Confirm your account');
+  const link = firstLink(mail, '/confirm?token=');
+  assert.ok(link, `no confirmation link in ${JSON.stringify(mail.html)}`);
+
+  await page.goto(link);
+  assert.equal(await page.textContent('#status'), `Confirmed ${email}`);
+  await page.close();
+});

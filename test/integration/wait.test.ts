@@ -21,7 +21,7 @@ const waitUrl = (params: Record<string, string>) => `${base}/api/messages/wait?$
 type TimeoutBody = { error: { code: string; message: string; arrived: number; found: number; timeout: number; recent: Array<{ subject: string }> } };
 
 async function waitsHeld(n: number): Promise<void> {
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 1000; i++) {
     const info = (await getJson<{ waits: number }>(`${base}/api/info`)).body;
     if (info.waits === n) return;
     await new Promise((r) => setTimeout(r, 10));
@@ -104,6 +104,9 @@ test('inbox: only messages in that inbox count', async () => {
   const r = await pending;
   assert.equal(r.body.subject, 'inbox-scoped in team-b');
   assert.equal(r.body.inbox, 'team-b');
+  const none = await getJson<TimeoutBody>(waitUrl({ inbox: 'nobody', timeout: '100ms' }));
+  assert.equal(none.status, 408);
+  assert.equal(none.body.error.message, 'no message in inbox "nobody" within 100 ms; 0 messages arrived meanwhile');
 });
 
 test('bad parameters get 400 with a JSON error', async () => {
@@ -147,7 +150,7 @@ test('200 concurrent waiters are all answered by one message', async () => {
 test('close() ends held waits with 503 and finishes', async () => {
   const s = await startTestServer();
   const pending = getJson<{ error: { code: string } }>(`${s.url}/api/messages/wait?query=x&timeout=60s`);
-  for (let i = 0; i < 200 && (await getJson<{ waits: number }>(`${s.url}/api/info`)).body.waits !== 1; i++) await new Promise((r) => setTimeout(r, 10));
+  for (let i = 0; i < 1000 && (await getJson<{ waits: number }>(`${s.url}/api/info`)).body.waits !== 1; i++) await new Promise((r) => setTimeout(r, 10));
   await s.close();
   const r = await pending;
   assert.equal(r.status, 503);

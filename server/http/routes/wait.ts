@@ -154,11 +154,12 @@ export async function waitRoutes(app: FastifyInstance, { store, bus, parsed, max
       }
       if (outcome.status === 'closing') return reply.code(503).send(errorBody('shutting_down', 'the server is shutting down'));
       if (outcome.status === 'cancelled') return reply; // nobody is listening any more
-      const what = countMode ? `${count} messages matching` : 'no message matching';
+      const matching = query.trim() ? ` matching \`${query}\`` : '';
+      const what = countMode ? `not ${count} messages${matching}` : `no message${matching}`;
       const scope = inbox ? ` in inbox ${JSON.stringify(inbox)}` : '';
       const got = countMode ? ` (${outcome.found.length} found)` : '';
       const list = outcome.recent.length ? ': ' + outcome.recent.map(describe).join('; ') + (outcome.arrived > outcome.recent.length ? '; …' : '') : '';
-      const message = `${countMode ? 'not ' : ''}${what} \`${query}\`${scope} within ${timeoutMs} ms${got}; ${outcome.arrived} message${outcome.arrived === 1 ? '' : 's'} arrived meanwhile${list}`;
+      const message = `${what}${scope} within ${timeoutMs} ms${got}; ${outcome.arrived} message${outcome.arrived === 1 ? '' : 's'} arrived meanwhile${list}`;
       return reply.code(408).send({
         error: {
           code: 'wait_timeout',

@@ -110,7 +110,8 @@ test('inbox: only messages in that inbox count', async () => {
 });
 
 test('bad parameters get 400 with a JSON error', async () => {
-  for (const params of [{ timeout: 'soon' }, { since: 'NOT A MARKER' }, { count: '0' }, { bogus: '1' }]) {
+  const bad: Array<Record<string, string>> = [{ timeout: 'soon' }, { since: 'NOT A MARKER' }, { count: '0' }, { bogus: '1' }];
+  for (const params of bad) {
     const r = await getJson<{ error: { code: string; message: string } }>(waitUrl(params));
     assert.equal(r.status, 400, JSON.stringify(params));
     assert.equal(r.body.error.code, 'bad_request');

@@ -26,6 +26,7 @@ export interface WaitRouteDeps {
 export const DEFAULT_WAIT_MS = 30_000;
 const MARKER_HEADER = 'mailroom-marker';
 const MAX_COUNT = 1000;
+const MAX_WAITERS = 10_000; // held waits at once; each is an open connection and a timer
 const MARKER_PATTERN = '^[0-9a-z]{1,12}$';
 
 /** "5000" (ms), "500ms", "5s", "1m": the wait timeout in ms. Bare numbers are milliseconds here. */
@@ -114,6 +115,7 @@ export async function waitRoutes(app: FastifyInstance, { store, bus, parsed, max
           200: { anyOf: [detailSchema, { type: 'object', required: ['messages', 'marker'], properties: { messages: { type: 'array', items: detailSchema }, marker: { type: 'string' } } }] },
           400: errorSchema,
           408: timeoutSchema,
+          429: errorSchema,
           503: errorSchema,
         },
       },
@@ -125,6 +127,7 @@ export async function waitRoutes(app: FastifyInstance, { store, bus, parsed, max
       const count = request.query.count ?? 1;
       const timeoutMs = Math.min(request.query.timeout === undefined ? DEFAULT_WAIT_MS : parseWaitTimeout(request.query.timeout), maxWait);
       const predicate = query.trim() ? compileOrThrow(query) : () => true;
+      if (hub.size >= MAX_WAITERS) throw new ApiError(429, 'too_many_waits', `${MAX_WAITERS} waits are already held; retry when some have answered`);
 
       // Scan what is stored, then subscribe, in one synchronous stretch: nothing can slip between.
       let found: StoredMessage[];

@@ -118,6 +118,13 @@ test('bad parameters get 400 with a JSON error', async () => {
   }
 });
 
+test('a marker from the future (another or a restarted server) is refused, not silently waited on', async () => {
+  const r = await getJson<{ error: { code: string; message: string } }>(waitUrl({ since: 'zzzz', timeout: '5s' }));
+  assert.equal(r.status, 400);
+  assert.equal(r.body.error.code, 'invalid_marker');
+  assert.match(r.body.error.message, /restarted/);
+});
+
 test('a timeout above --max-wait is cut to it', async () => {
   const small = await startTestServer({ maxWait: 150 });
   try {

@@ -134,6 +134,8 @@ export async function waitRoutes(app: FastifyInstance, { store, bus, parsed, max
       let arrived: StoredMessage[] = [];
       if (since !== undefined) {
         const sinceSeq = Number.parseInt(since, 36);
+        // Markers count arrivals; one beyond the count comes from another (or a restarted) server.
+        if (sinceSeq > store.stats().received) throw new ApiError(400, 'invalid_marker', `marker ${since} is newer than any message this server has received (was it restarted? take a new marker)`);
         let cursor: string | null = null;
         do {
           const page = store.list({ limit: MAX_PAGE, cursor, inbox, filter: (m) => m.seq > sinceSeq });

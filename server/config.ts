@@ -12,6 +12,7 @@ export interface Config {
   smtpTlsCert: string;
   smtpTlsKey: string;
   smtpHostname: string;
+  smtpStarttls: 'auto' | 'on' | 'off';
   maxMessageSize: number;
   maxRecipients: number;
   maxConnections: number;
@@ -51,6 +52,16 @@ export const OPTIONS = [
   opt({ key: 'smtps', flag: 'smtps', default: '', help: 'Optional implicit-TLS SMTP listen address (host:port), e.g. 127.0.0.1:1465; off when empty', parse: (v) => (v === '' ? null : parseAddress(v)) }),
   opt({ key: 'smtpTlsCert', flag: 'smtp-tls-cert', default: '', help: 'PEM certificate file for STARTTLS and SMTPS; a self-signed one is generated at start when empty', parse: (v) => v }),
   opt({ key: 'smtpTlsKey', flag: 'smtp-tls-key', default: '', help: 'PEM private key file matching --smtp-tls-cert', parse: (v) => v }),
+  opt({
+    key: 'smtpStarttls',
+    flag: 'smtp-starttls',
+    default: 'auto',
+    help: 'Offer STARTTLS: auto = only with --smtp-tls-cert (apps that verify certificates, like nodemailer by default, fail on a self-signed one), on = always (self-signed when no cert), off = never',
+    parse: (v) => {
+      if (v !== 'auto' && v !== 'on' && v !== 'off') throw new Error('expected auto, on or off');
+      return v;
+    },
+  }),
   opt({ key: 'smtpHostname', flag: 'smtp-hostname', default: 'mailroom', help: 'Name the SMTP server announces in its greeting', parse: (v) => v }),
   opt({ key: 'maxMessageSize', flag: 'max-message-size', default: '25MiB', help: 'Largest accepted message (advertised as SIZE); bigger ones get 552 5.3.4 and are not stored', parse: parseBytes }),
   opt({ key: 'maxRecipients', flag: 'max-recipients', default: '1000', help: 'Recipients per message; extras get 452 4.5.3', parse: parseInt10 }),

@@ -50,7 +50,11 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
 
   const bus = createEventBus();
   const store = createMemoryStore({ maxMessages: config.maxMessages, maxBytes: config.maxStoreBytes, bus });
-  const tls = options.tls ?? (await loadTls(config.smtpTlsCert, config.smtpTlsKey, config.smtpHostname));
+  // STARTTLS by default only with the operator's certificate: most SMTP clients upgrade
+  // opportunistically and then refuse a self-signed certificate, which would break plain apps.
+  const starttls = config.smtpStarttls === 'on' || (config.smtpStarttls === 'auto' && Boolean(config.smtpTlsCert));
+  const needTls = starttls || config.smtps !== null;
+  const tls = options.tls ?? (needTls ? await loadTls(config.smtpTlsCert, config.smtpTlsKey, config.smtpHostname) : null);
 
   // Late-bound so /api/info can report the listener and feed built after the app.
   let smtpInfo: () => Record<string, unknown> = () => ({});
@@ -86,6 +90,7 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
     listen: config.smtp,
     smtps: config.smtps,
     tls,
+    starttls,
     hostname: config.smtpHostname,
     maxMessageSize: config.maxMessageSize,
     maxRecipients: config.maxRecipients,
@@ -97,7 +102,7 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
     store,
     log,
   });
-  smtpInfo = () => ({ port: smtp.port, smtpsPort: smtp.smtpsPort, tlsSelfSigned: tls.selfSigned, ...smtp.counters });
+  smtpInfo = () => ({ port: smtp.port, smtpsPort: smtp.smtpsPort, starttls, tlsSelfSigned: tls ? tls.selfSigned : null, ...smtp.counters });
 
   const feed = createWsFeed({ bus, hello: () => ({ version, total: store.stats().count, unread: store.stats().unread }) });
   feedClients = () => feed.clients;

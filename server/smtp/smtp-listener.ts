@@ -17,7 +17,10 @@ export interface SmtpListenerOptions {
   listen: HostPort;
   /** Implicit-TLS address, or null for none. */
   smtps: HostPort | null;
-  tls: TlsMaterial;
+  /** Certificate for STARTTLS and SMTPS; required when either is on. */
+  tls: TlsMaterial | null;
+  /** Offer STARTTLS on the plain listener. */
+  starttls: boolean;
   hostname: string;
   maxMessageSize: number;
   maxRecipients: number;
@@ -93,8 +96,8 @@ export function createSmtpListener(options: SmtpListenerOptions): SmtpListener {
   function build(secure: boolean): MailroomSMTPServer {
     const server = new MailroomSMTPServer({
       secure,
-      key: options.tls.key,
-      cert: options.tls.cert,
+      ...(options.tls ? { key: options.tls.key, cert: options.tls.cert } : {}),
+      disabledCommands: secure || options.starttls ? [] : ['STARTTLS'],
       name: options.hostname,
       banner: 'Mailroom ready',
       size: options.maxMessageSize,

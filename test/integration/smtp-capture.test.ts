@@ -11,7 +11,7 @@ import type { Mailroom } from '../../server/start.js';
 
 let server: Mailroom;
 before(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ smtpStarttls: 'on' });
 });
 after(() => server.close());
 

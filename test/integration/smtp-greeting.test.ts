@@ -29,13 +29,27 @@ test('the 220 greeting arrives without the 100 ms early-talker delay', async () 
   assert.ok(samples[2]! < 80, `median greeting latency ${samples[2]!.toFixed(1)} ms suggests the 100 ms delay is back`);
 });
 
-test('EHLO advertises SIZE, PIPELINING, 8BITMIME, SMTPUTF8, ENHANCEDSTATUSCODES, STARTTLS and AUTH', async () => {
+test('EHLO advertises SIZE, PIPELINING, 8BITMIME, SMTPUTF8, ENHANCEDSTATUSCODES and AUTH', async () => {
   const c = await RawSmtp.open(server.smtpPort);
   assert.equal((await c.reply())?.code, 220);
   const ehlo = await c.command('EHLO quick.test');
   assert.equal(ehlo?.code, 250);
-  for (const ext of ['SIZE', 'PIPELINING', '8BITMIME', 'SMTPUTF8', 'ENHANCEDSTATUSCODES', 'STARTTLS', 'AUTH PLAIN LOGIN']) {
+  for (const ext of ['SIZE 26214400', 'PIPELINING', '8BITMIME', 'SMTPUTF8', 'ENHANCEDSTATUSCODES', 'AUTH PLAIN LOGIN']) {
     assert.ok(ehlo!.text.includes(ext), `EHLO advertises ${ext}: ${ehlo!.text}`);
   }
+  assert.ok(!ehlo!.text.includes('STARTTLS'), 'no STARTTLS without a certificate by default');
   c.close();
+});
+
+test('STARTTLS is advertised with --smtp-starttls on', async () => {
+  const s = await startTestServer({ smtpStarttls: 'on' });
+  try {
+    const c = await RawSmtp.open(s.smtpPort);
+    await c.reply();
+    assert.ok((await c.command('EHLO tls.test'))!.text.includes('STARTTLS'));
+    assert.equal((await c.command('STARTTLS'))?.code, 220);
+    c.close();
+  } finally {
+    await s.close();
+  }
 });

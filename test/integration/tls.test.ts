@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import { start } from '../../server/start.js';
 import { startTestServer, testTls } from '../helpers/server.js';
+import nodemailer from 'nodemailer';
 import { smtpTransport, queuedId } from '../helpers/mail.js';
 import { detail } from '../helpers/api.js';
 
@@ -30,8 +31,20 @@ test('STARTTLS uses the certificate given by --smtp-tls-cert/--smtp-tls-key', as
   }
 });
 
-test('without a certificate a self-signed one is generated for STARTTLS', async () => {
+test('by default STARTTLS is not offered, so a client that verifies certificates still delivers', async () => {
   const s = await start(ports, { webRoot: null });
+  try {
+    // nodemailer's defaults: opportunistic STARTTLS with certificate verification.
+    const t = nodemailer.createTransport({ host: '127.0.0.1', port: s.smtpPort });
+    const info = await t.sendMail({ from: 'a@example.test', to: 'b@example.test', subject: 'plain', text: 'x' });
+    assert.equal((await detail(s.url, queuedId(info.response))).envelope.secure, false);
+  } finally {
+    await s.close();
+  }
+});
+
+test('--smtp-starttls on without a certificate generates a self-signed one', async () => {
+  const s = await start({ ...ports, smtpStarttls: 'on' }, { webRoot: null });
   try {
     const t = smtpTransport(s.smtpPort, { requireTLS: true });
     const info = await t.sendMail({ from: 'a@example.test', to: 'b@example.test', subject: 'self-signed', text: 'x' });

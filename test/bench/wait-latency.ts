@@ -4,8 +4,8 @@
 
 import { request } from 'node:http';
 import { Agent } from 'node:http';
-import { startMailroom } from '../server/in-process.js';
-import { RawSmtp } from '../test/helpers/smtp-client.js';
+import { startMailroom } from '../../server/in-process.js';
+import { RawSmtp } from '../helpers/smtp-client.js';
 
 const rounds = Number(process.argv[2] ?? 300);
 const mr = await startMailroom();

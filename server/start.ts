@@ -14,6 +14,7 @@ import { loadTls, type TlsMaterial } from './smtp/tls.js';
 import { createMemoryStore } from './store/memory-store.js';
 import type { MessageStore } from './store/store.js';
 import type { EventBus } from './events/bus.js';
+import { buildUnhappyPaths, type UnhappyPaths } from './start-unhappy.js';
 
 export interface StartOptions {
   /** Use this certificate instead of reading files or generating one. */
@@ -33,6 +34,8 @@ export interface Mailroom {
   store: MessageStore;
   bus: EventBus;
   log: Logger;
+  /** Failure injection, rejected list, sessions, release and webhooks (start-unhappy.ts). */
+  unhappy: UnhappyPaths;
   /** Stops listening, drops feed clients and releases every handle. Idempotent. */
   close(): Promise<void>;
 }
@@ -51,6 +54,7 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
   const bus = createEventBus();
   const store = createMemoryStore({ maxMessages: config.maxMessages, maxBytes: config.maxStoreBytes, bus });
   const tls = options.tls ?? (await loadTls(config.smtpTlsCert, config.smtpTlsKey, config.smtpHostname));
+  const unhappy = await buildUnhappyPaths(config, { bus, store });
 
   // Late-bound so /api/info can report the listener and feed built after the app.
   let smtpInfo: () => Record<string, unknown> = () => ({});
@@ -77,6 +81,7 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
     }),
   });
   const log: Logger = app.log;
+  await app.register(unhappy.routes);
 
   const smtp = createSmtpListener({
     listen: config.smtp,
@@ -92,6 +97,8 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
     sessionTimeout: config.smtpSessionTimeout,
     store,
     log,
+    hooks: unhappy.hooks,
+    onConnection: unhappy.onConnection,
   });
   smtpInfo = () => ({ port: smtp.port, smtpsPort: smtp.smtpsPort, tlsSelfSigned: tls.selfSigned, ...smtp.counters });
 
@@ -105,6 +112,7 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
   } catch (err) {
     feed.close();
     await Promise.allSettled([smtp.close(), app.close()]);
+    unhappy.close();
     throw err;
   }
   ready = true;
@@ -122,10 +130,12 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
     store,
     bus,
     log,
+    unhappy,
     close() {
       closing ??= (async () => {
         ready = false;
         feed.close();
+        unhappy.close();
         await Promise.all([smtp.close(), app.close()]);
       })();
       return closing;

@@ -90,7 +90,6 @@ export function createDeliveryQueue<T>(options: DeliveryQueueOptions<T>): Delive
               ready.push(job);
               pump();
             }, delay);
-            t.unref();
             timers.add(t);
           } else {
             counters.failed++;

@@ -39,6 +39,10 @@ export interface SessionContext {
   dataTreatment: { action: import('../faults/rules.js').FaultAction; rule: { id: string; name: string } } | null;
   /** Id of the message stored by the current DATA, until its final reply is recorded. */
   pendingMessage: string | null;
+  /** Set while a slow DATA is read: its rate and start. */
+  slowData: { bytesPerSecond: number; since: number } | null;
+  /** True once the DATA size note was written for the current message. */
+  dataNoted: boolean;
 }
 
 /** A session as the API lists it. */
@@ -182,6 +186,8 @@ export function createSessionRegistry(options: { recentCapacity: number; record:
         slowTx: null,
         dataTreatment: null,
         pendingMessage: null,
+        slowData: null,
+        dataNoted: false,
       };
       live.set(ctx.id, ctx);
       return ctx;

@@ -140,6 +140,46 @@ export function createSmtpHooks(deps: HookDeps): SmtpHooks {
     return faults.active(stage) ? faults.evaluate(f()) : null;
   }
 
+  /** The end-of-DATA verdict: null to store as usual. */
+  function decideData(ctx: SessionContext, envelope: Envelope, subject: string, raw: Buffer, inbox: string): Promise<DataOutcome> | null {
+    let v: FaultVerdict | null = ctx.dataTreatment;
+    const f = (): HookFacts => ({
+      stage: 'data',
+      dataPhase: 'end',
+      client: ctx.client,
+      helo: envelope.heloName,
+      authUser: envelope.authUser,
+      from: envelope.mailFrom,
+      to: envelope.rcptTo,
+      subject,
+      header: (name) => rawHeaderValues(raw, name),
+      inbox,
+    });
+    if (!v && faults.active('data')) v = faults.evaluate(f());
+    const drop = ctx.dropTx ?? ctx.dropSession;
+    if (!v && !drop) return null;
+    return new Promise<DataOutcome>((resolve, reject) => {
+      const stored = () => {
+        if (!drop) return resolve({ kind: 'store' });
+        const id = newId();
+        noReply(ctx, 'data', { action: { type: 'drop' }, rule: drop }, 'drop', `250 accepted as ${id} but not stored`);
+        resolve({ kind: 'drop', id });
+      };
+      if (!v) return stored();
+      const facts = f();
+      if (v.action.type === 'drop') {
+        const id = newId();
+        const run = () => {
+          noReply(ctx, 'data', v, 'drop', `250 accepted as ${id} but not stored`);
+          resolve({ kind: 'drop', id });
+        };
+        return v.action.delayMs ? void setTimeout(run, v.action.delayMs) : run();
+      }
+      act(ctx, v, 'data', facts, stored, reject);
+      if (v.action.type === 'disconnect') resolve({ kind: 'disconnect' });
+    });
+  }
+
   return {
     connect(session, callback) {
       const ctx = sessions.get(session.id);
@@ -195,48 +235,24 @@ export function createSmtpHooks(deps: HookDeps): SmtpHooks {
       }
       if (bps) {
         ctx.log?.note(`DATA read at ${bps} bytes/s`);
+        ctx.slowData = { bytesPerSecond: bps, since: Date.now() };
         throttle(stream, bps);
       }
     },
     dataEnd(session, envelope, subject, raw, inbox) {
       const ctx = sessions.get(session.id);
       if (!ctx) return null;
-      let v: FaultVerdict | null = ctx.dataTreatment;
-      const f = (): HookFacts => ({
-        stage: 'data',
-        dataPhase: 'end',
-        client: ctx.client,
-        helo: envelope.heloName,
-        authUser: envelope.authUser,
-        from: envelope.mailFrom,
-        to: envelope.rcptTo,
-        subject,
-        header: (name) => rawHeaderValues(raw, name),
-        inbox,
-      });
-      if (!v && faults.active('data')) v = faults.evaluate(f());
-      const drop = ctx.dropTx ?? ctx.dropSession;
-      if (!v && !drop) return null;
-      return new Promise<DataOutcome>((resolve, reject) => {
-        const stored = () => {
-          if (!drop) return resolve({ kind: 'store' });
-          const id = newId();
-          noReply(ctx, 'data', { action: { type: 'drop' }, rule: drop }, 'drop', `250 accepted as ${id} but not stored`);
-          resolve({ kind: 'drop', id });
-        };
-        if (!v) return stored();
-        const facts = f();
-        if (v.action.type === 'drop') {
-          const id = newId();
-          const run = () => {
-            noReply(ctx, 'data', v, 'drop', `250 accepted as ${id} but not stored`);
-            resolve({ kind: 'drop', id });
-          };
-          return v.action.delayMs ? void setTimeout(run, v.action.delayMs) : run();
-        }
-        act(ctx, v, 'data', facts, stored, reject);
-        if (v.action.type === 'disconnect') resolve({ kind: 'disconnect' });
-      });
+      ctx.log?.note(`<${raw.length} bytes of message data>`);
+      ctx.dataNoted = true;
+      const slow = ctx.slowData;
+      if (slow) {
+        // A message that arrived in one chunk was never paused: hold the reply until the whole
+        // message would have taken at the slow rate, so the client sees the rate either way.
+        ctx.slowData = null;
+        const wait = slow.since + Math.ceil((raw.length * 1000) / slow.bytesPerSecond) - Date.now();
+        if (wait > 0) return new Promise((resolve) => setTimeout(resolve, wait)).then(() => decideData(ctx, envelope, subject, raw, inbox) ?? { kind: 'store' as const });
+      }
+      return decideData(ctx, envelope, subject, raw, inbox);
     },
     delivered(session, id) {
       const ctx = sessions.get(session.id);

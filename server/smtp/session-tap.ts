@@ -82,7 +82,7 @@ export function tapConnection(connection: SMTPConnection, socket: Socket, deps: 
     if (log || code >= 400) {
       const text = replyText(code, data as string | string[] | undefined, connection._getEnhancedStatusCode(code, context));
       if (log) {
-        if (ending) log.note(`<${(connection._parser && connection._parser.dataBytes) || 0} bytes of message data>`);
+        if (ending && !ctx.dataNoted) log.note(`<${(connection._parser && connection._parser.dataBytes) || 0} bytes of message data>`);
         log.reply(text);
       }
       if (code >= 400) logRefusal(ctx, deps, code, text, ending);
@@ -92,6 +92,7 @@ export function tapConnection(connection: SMTPConnection, socket: Socket, deps: 
       if (log) log.dataPhase = true;
     } else if (ending) {
       inData = false;
+      ctx.dataNoted = false;
       if (log) log.dataPhase = false;
       if (ctx.pendingMessage) {
         deps.sessions.keepForMessage(ctx, ctx.pendingMessage);

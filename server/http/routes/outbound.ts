@@ -79,10 +79,38 @@ export async function outboundRoutes(app: FastifyInstance, deps: OutboundRouteDe
     },
   );
 
-  app.get('/api/relay', { schema: { summary: 'Release settings (no password) and the auto-relay queue' } }, async () => ({
-    ...relay.describe(),
-    auto: deps.autoRelay ? { enabled: true, query: deps.autoQuery || null, queue: deps.autoRelay.stats() } : { enabled: false, query: null, queue: null },
-  }));
+  app.get(
+    '/api/relay',
+    {
+      schema: {
+        summary: 'Release settings (no password) and the auto-relay queue',
+        response: {
+          200: {
+            type: 'object',
+            required: ['configured', 'host', 'port', 'security', 'auth', 'allowedRecipients', 'from', 'auto'],
+            properties: {
+              configured: { type: 'boolean' },
+              host: { type: 'string' },
+              port: { type: 'integer' },
+              security: { type: 'string', enum: ['starttls', 'tls', 'none'] },
+              auth: { type: 'boolean' },
+              allowedRecipients: { type: ['string', 'null'], description: 'regular expression source; null allows none' },
+              from: { type: ['string', 'null'] },
+              auto: {
+                type: 'object',
+                required: ['enabled', 'query', 'queue'],
+                properties: { enabled: { type: 'boolean' }, query: { type: ['string', 'null'] }, queue: { anyOf: [queueStatsSchema, { type: 'null' }] } },
+              },
+            },
+          },
+        },
+      },
+    },
+    async () => ({
+      ...relay.describe(),
+      auto: deps.autoRelay ? { enabled: true, query: deps.autoQuery || null, queue: deps.autoRelay.stats() } : { enabled: false, query: null, queue: null },
+    }),
+  );
 
   app.get(
     '/api/webhooks',

@@ -3,7 +3,7 @@
 // Precedence: defaults < MAILROOM_* env < command-line flags.
 
 import { parseCompactRules } from './faults/load.js';
-import { validateRule } from './faults/rules.js';
+import { validateRule } from './faults/validate.js';
 import { parseAddress, parseBool, parseBytes, parseCount, parseDuration, parseInt10, parseList, parseRegex, parseUrlList, type HostPort } from './config-values.js';
 
 /** The resolved configuration every part is built from. */

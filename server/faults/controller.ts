@@ -3,7 +3,8 @@
 // does it do?". Rules are tried in order; the first that fires decides (Haraka's habit).
 
 import { randomBytes } from 'node:crypto';
-import { CompiledRule, RuleError, STAGES, seededRandom, validateRule, type FaultAction, type FaultRule, type FaultRuleInput, type HookFacts, type Stage } from './rules.js';
+import { validateRule } from './validate.js';
+import { CompiledRule, RuleError, STAGES, seededRandom, type FaultAction, type FaultRule, type FaultRuleInput, type HookFacts, type Stage } from './rules.js';
 
 /** What a firing rule asks the session to do. */
 export interface FaultVerdict {

@@ -8,7 +8,8 @@ import { parseCompactRules } from '../../server/faults/load.js';
 import { magicTreatment } from '../../server/faults/magic.js';
 import { createPeerModes } from '../../server/faults/peer-modes.js';
 import { createRejectedLog } from '../../server/faults/rejected-log.js';
-import { compilePattern, RuleError, validateRule, type HookFacts, type FaultRuleInput } from '../../server/faults/rules.js';
+import { compilePattern, RuleError, type HookFacts, type FaultRuleInput } from '../../server/faults/rules.js';
+import { validateRule } from '../../server/faults/validate.js';
 import { rawHeaderValues, removeHeader } from '../../server/mail/raw-headers.js';
 import { createDeliveryQueue } from '../../server/outbound/delivery-queue.js';
 

@@ -8,12 +8,11 @@ import type { HostPort } from '../config-values.js';
 import type { Envelope } from '../mail/types.js';
 import { parseMessage } from '../mail/parse.js';
 import { viewOf } from '../mail/view.js';
-import { StoreError, type MessageStore } from '../store/store.js';
+import { DEFAULT_INBOX, StoreError, type MessageStore } from '../store/store.js';
 import { MailroomSMTPServer, type MailroomSmtpOptions } from './immediate-greeting.js';
 import { AbortedMessageError, readMessage } from './receive.js';
 import type { TlsMaterial } from './tls.js';
 import type { SmtpHooks } from './hooks.js';
-import { DEFAULT_INBOX } from '../store/store.js';
 
 export interface SmtpListenerOptions {
   listen: HostPort;

@@ -240,3 +240,46 @@ test('rules load from --faults and --faults-file at start; bad ones stop the sta
   await writeFile(file, '[{"stage":"rcpt","action":{"type":"reject","code":250}}]');
   await assert.rejects(startTestServer({ faultsFile: file }), /--faults-file.*action.code must be/);
 });
+
+test('Mailpit chaos and MailHog Jim act through the same rules (the compat routes call these)', async () => {
+  const modes = server.unhappy.peerModes;
+  modes.setChaos({ Sender: { ErrorCode: 451, Probability: 100 } });
+  try {
+    const out = await send(server.smtpPort);
+    assert.deepEqual([out.ok, out.code], [false, 451]);
+    assert.match(out.response, /451 .*Chaos sender error/);
+    const listed = (await getJson<{ rules: FaultRule[] }>(`${server.url}/api/faults/rules`)).body.rules.find((r) => r.id === 'mailpit-chaos-sender')!;
+    assert.equal(listed.stats.fired, 1, 'visible with its count like any rule');
+  } finally {
+    modes.setChaos({});
+  }
+  modes.enableJim({ AcceptChance: 0, DisconnectChance: 0, LinkSpeedAffect: 0, RejectSenderChance: 0, RejectRecipientChance: 0, RejectAuthChance: 0 });
+  try {
+    const out = await send(server.smtpPort);
+    assert.equal(out.ok, false, 'Jim refuses every connection before the greeting');
+    assert.equal((await rejected())[0]!.rule?.id, 'jim-accept');
+  } finally {
+    modes.disableJim();
+  }
+  modes.enableJim({ AcceptChance: 1, DisconnectChance: 0, LinkSpeedAffect: 0, RejectSenderChance: 0, RejectRecipientChance: 1, RejectAuthChance: 0 });
+  try {
+    const out = await send(server.smtpPort, 'someone@example.test');
+    assert.deepEqual([out.code, /550 .*Invalid recipient <someone@example\.test>/.test(out.response)], [550, true]);
+  } finally {
+    modes.disableJim();
+  }
+  assert.equal((await send(server.smtpPort)).ok, true);
+});
+
+test('EHLO delay and connect-stage delay hold the reply, then the session goes on', async () => {
+  await withRule({ stage: 'ehlo', action: { type: 'delay', delayMs: 300 } }, async () => {
+    const t0 = Date.now();
+    assert.equal((await send(server.smtpPort)).ok, true);
+    assert.ok(Date.now() - t0 >= 290);
+  });
+  await withRule({ stage: 'connect', action: { type: 'delay', delayMs: 300 } }, async () => {
+    const t0 = Date.now();
+    assert.equal((await send(server.smtpPort)).ok, true);
+    assert.ok(Date.now() - t0 >= 290, 'the greeting came late');
+  });
+});

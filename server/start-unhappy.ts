@@ -38,6 +38,8 @@ export interface UnhappyPaths {
   releases: ReleaseHistory;
   autoRelay: AutoRelay | null;
   webhooks: Webhooks | null;
+  /** Counts for /api/info (and UI badges). */
+  stats(): { faultRules: number; magicAddresses: boolean; rejected: number; sessions: { live: number; recent: number; transcripts: number }; relay: boolean; webhooks: boolean };
   /** Fastify plugin with the native routes. */
   routes(app: FastifyInstance): Promise<void>;
   close(): void;
@@ -116,6 +118,14 @@ export async function buildUnhappyPaths(config: Config, deps: { bus: EventBus; s
     releases,
     autoRelay,
     webhooks,
+    stats: () => ({
+      faultRules: faults.list().length,
+      magicAddresses: faults.magicAddresses,
+      rejected: rejected.list(1).total,
+      sessions: sessions.stats(),
+      relay: relay.configured,
+      webhooks: webhooks !== null,
+    }),
     async routes(app) {
       await app.register(faultRoutes, { faults, rejected });
       await app.register(sessionRoutes, { sessions, store });

@@ -72,6 +72,7 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
       messages: store.stats(),
       smtp: smtpInfo(),
       feed: { clients: feedClients() },
+      unhappy: unhappy.stats(),
       limits: {
         maxMessageSize: config.maxMessageSize,
         maxRecipients: config.maxRecipients,

@@ -61,3 +61,35 @@ export function parseBool(raw: string): boolean {
   if (['0', 'false', 'no', 'off'].includes(v)) return false;
   throw new Error('expected true or false');
 }
+
+/** A whole number, zero allowed. */
+export function parseCount(raw: string): number {
+  if (!/^\d+$/.test(raw.trim())) throw new Error('expected a whole number (0 or more)');
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n)) throw new Error('too large');
+  return n;
+}
+
+/** An http(s) URL list, comma-separated; each must parse. */
+export function parseUrlList(raw: string): string[] {
+  return parseList(raw).map((u) => {
+    let url: URL;
+    try {
+      url = new URL(u);
+    } catch {
+      throw new Error(`${JSON.stringify(u)} is not a URL`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`${JSON.stringify(u)} must be http or https`);
+    return url.href;
+  });
+}
+
+/** A regular expression source; empty means "none". */
+export function parseRegex(raw: string): RegExp | null {
+  if (raw === '') return null;
+  try {
+    return new RegExp(raw, 'i');
+  } catch (err) {
+    throw new Error(`not a valid regular expression: ${(err as Error).message}`);
+  }
+}

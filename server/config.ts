@@ -2,7 +2,9 @@
 // and --help, the README table and the resolver are all generated from it.
 // Precedence: defaults < MAILROOM_* env < command-line flags.
 
-import { parseAddress, parseBytes, parseDuration, parseInt10, parseList, type HostPort } from './config-values.js';
+import { parseCompactRules } from './faults/load.js';
+import { validateRule } from './faults/validate.js';
+import { parseAddress, parseBool, parseBytes, parseCount, parseDuration, parseInt10, parseList, parseRegex, parseUrlList, type HostPort } from './config-values.js';
 
 /** The resolved configuration every part is built from. */
 export interface Config {
@@ -25,6 +27,35 @@ export interface Config {
   allowedHosts: string[];
   logLevel: string;
   maxWait: number;
+  faults: string;
+  faultsFile: string;
+  faultsSeed: number | null;
+  magicAddresses: boolean;
+  rejectedLogSize: number;
+  transcripts: boolean;
+  sessionsLogSize: number;
+  relayHost: string;
+  relayPort: number;
+  relaySecurity: 'starttls' | 'tls' | 'none';
+  relayTlsVerify: boolean;
+  relayUser: string;
+  relayPassword: string;
+  relayAllowedRecipients: RegExp | null;
+  relayFrom: string;
+  relayAuto: boolean;
+  relayAutoQuery: string;
+  relayAutoTo: string[];
+  relayRetries: number;
+  relayQueueSize: number;
+  relayTimeout: number;
+  relayBackoff: number;
+  webhookUrls: string[];
+  webhookSecret: string;
+  webhookQuery: string;
+  webhookTimeout: number;
+  webhookRetries: number;
+  webhookQueueSize: number;
+  webhookBackoff: number;
 }
 
 type Parser<T> = (raw: string) => T;
@@ -75,6 +106,35 @@ export const OPTIONS = [
   opt({ key: 'allowedHosts', flag: 'allowed-hosts', default: '', help: 'Extra Host names the HTTP server answers (comma-separated); loopback names, IP literals and single-label names are always allowed', parse: parseList }),
   opt({ key: 'logLevel', flag: 'log-level', default: 'info', help: `Log level: ${LOG_LEVELS.join(', ')}`, parse: (v) => { if (!LOG_LEVELS.includes(v)) throw new Error(`expected one of ${LOG_LEVELS.join(', ')}`); return v; } }),
   opt({ key: 'maxWait', flag: 'max-wait', default: '5m', help: 'Longest one GET /api/messages/wait is held open; longer timeouts are cut to this', parse: parseDuration }),
+  opt({ key: 'faults', flag: 'faults', default: '', help: 'Failure-injection rules, comma-separated stage:what[:when], e.g. rcpt:451:p=0.5,data:delay=2s (see "Failure injection")', parse: (v) => { parseCompactRules(v).forEach(validateRule); return v; } }),
+  opt({ key: 'faultsFile', flag: 'faults-file', default: '', help: 'JSON file of failure-injection rules loaded at start (see "Failure injection")', parse: (v) => v }),
+  opt({ key: 'faultsSeed', flag: 'faults-seed', default: '', help: 'Seed for probability rules, so a run can be repeated exactly; random when empty', parse: (v) => (v === '' ? null : parseCount(v)) }),
+  opt({ key: 'magicAddresses', flag: 'magic-addresses', default: 'true', help: 'Act on magic addresses such as reject-550@x, tempfail-451@x, delay-3s@x, disconnect@x, drop@x', parse: parseBool }),
+  opt({ key: 'rejectedLogSize', flag: 'rejected-log-size', default: '1000', help: 'Refused or dropped SMTP attempts kept for /api/rejected (oldest forgotten first)', parse: parseInt10 }),
+  opt({ key: 'transcripts', flag: 'transcripts', default: 'true', help: 'Record SMTP session transcripts (kept beside each message and for recent sessions)', parse: parseBool }),
+  opt({ key: 'sessionsLogSize', flag: 'sessions-log-size', default: '200', help: 'Closed SMTP sessions kept for /api/sessions, including ones that delivered nothing', parse: parseCount }),
+  opt({ key: 'relayHost', flag: 'relay-host', default: '', help: 'Upstream SMTP server for release and auto-relay; release is off when empty', parse: (v) => v }),
+  opt({ key: 'relayPort', flag: 'relay-port', default: '587', help: 'Upstream SMTP port', parse: (v) => { const n = parseInt10(v); if (n > 65535) throw new Error('port must be 1-65535'); return n; } }),
+  opt({ key: 'relaySecurity', flag: 'relay-security', default: 'starttls', help: 'Upstream connection security: starttls (required), tls (implicit, e.g. port 465) or none', parse: (v) => { if (v !== 'starttls' && v !== 'tls' && v !== 'none') throw new Error('expected starttls, tls or none'); return v; } }),
+  opt({ key: 'relayTlsVerify', flag: 'relay-tls-verify', default: 'true', help: "Verify the upstream's TLS certificate; false accepts self-signed ones", parse: parseBool }),
+  opt({ key: 'relayUser', flag: 'relay-user', default: '', help: 'Upstream SMTP AUTH username (no AUTH when empty)', parse: (v) => v }),
+  opt({ key: 'relayPassword', flag: 'relay-password', default: '', help: 'Upstream SMTP AUTH password (prefer the env var to keep it out of ps)', parse: (v) => v }),
+  opt({ key: 'relayAllowedRecipients', flag: 'relay-allowed-recipients', default: '', help: 'Regular expression a release/relay recipient must match (case-insensitive); none allowed when empty', parse: parseRegex }),
+  opt({ key: 'relayFrom', flag: 'relay-from', default: '', help: "Envelope sender (MAIL FROM) for released mail; the message's own envelope sender when empty", parse: (v) => v }),
+  opt({ key: 'relayAuto', flag: 'relay-auto', default: 'false', help: 'Relay new messages automatically (those matching --relay-auto-query), after the 250, with retries', parse: parseBool }),
+  opt({ key: 'relayAutoQuery', flag: 'relay-auto-query', default: '', help: 'Search query selecting the messages auto-relay sends; all when empty', parse: (v) => v }),
+  opt({ key: 'relayAutoTo', flag: 'relay-auto-to', default: '', help: "Auto-relay recipients (comma-separated); the message's envelope recipients when empty", parse: parseList }),
+  opt({ key: 'relayRetries', flag: 'relay-retries', default: '3', help: 'Auto-relay retries after a failed attempt (network error or 4xx; a 5xx is final)', parse: parseCount }),
+  opt({ key: 'relayQueueSize', flag: 'relay-queue-size', default: '100', help: 'Auto-relay messages waiting at most; beyond it new ones are dropped and counted', parse: parseInt10 }),
+  opt({ key: 'relayTimeout', flag: 'relay-timeout', default: '30s', help: 'Time limit for one upstream delivery attempt', parse: parseDuration }),
+  opt({ key: 'relayBackoff', flag: 'relay-backoff', default: '1s', help: 'Delay before the first auto-relay retry; doubles with each retry (at most 60 s)', parse: parseDuration }),
+  opt({ key: 'webhookUrls', flag: 'webhook-url', default: '', help: 'URL(s) to POST a JSON summary of each new message to (comma-separated); off when empty', parse: parseUrlList }),
+  opt({ key: 'webhookSecret', flag: 'webhook-secret', default: '', help: 'Secret for the X-Mailroom-Signature header (sha256=HMAC of the body); unsigned when empty', parse: (v) => v }),
+  opt({ key: 'webhookQuery', flag: 'webhook-query', default: '', help: 'Search query selecting the messages webhooks report; all when empty', parse: (v) => v }),
+  opt({ key: 'webhookTimeout', flag: 'webhook-timeout', default: '5s', help: 'Time limit for one webhook request', parse: parseDuration }),
+  opt({ key: 'webhookRetries', flag: 'webhook-retries', default: '3', help: 'Retries after a failed webhook delivery (network error, timeout, 5xx, 408, 429)', parse: parseCount }),
+  opt({ key: 'webhookQueueSize', flag: 'webhook-queue-size', default: '1000', help: 'Webhook deliveries waiting at most; beyond it new ones are dropped and counted', parse: parseInt10 }),
+  opt({ key: 'webhookBackoff', flag: 'webhook-backoff', default: '1s', help: 'Delay before the first webhook retry; doubles with each retry (at most 60 s)', parse: parseDuration }),
 ] as const;
 
 /** A configuration problem, naming the option and the bad value. */

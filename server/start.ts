@@ -14,6 +14,7 @@ import { loadTls, type TlsMaterial } from './smtp/tls.js';
 import { createMemoryStore } from './store/memory-store.js';
 import type { MessageStore } from './store/store.js';
 import type { EventBus } from './events/bus.js';
+import { buildUnhappyPaths, type UnhappyPaths } from './start-unhappy.js';
 
 export interface StartOptions {
   /** Use this certificate instead of reading files or generating one. */
@@ -33,6 +34,8 @@ export interface Mailroom {
   store: MessageStore;
   bus: EventBus;
   log: Logger;
+  /** Failure injection, rejected list, sessions, release and webhooks (start-unhappy.ts). */
+  unhappy: UnhappyPaths;
   /** Stops listening, drops feed clients and releases every handle. Idempotent. */
   close(): Promise<void>;
 }
@@ -55,6 +58,7 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
   const starttls = config.smtpStarttls === 'on' || (config.smtpStarttls === 'auto' && Boolean(config.smtpTlsCert));
   const needTls = starttls || config.smtps !== null;
   const tls = options.tls ?? (needTls ? await loadTls(config.smtpTlsCert, config.smtpTlsKey, config.smtpHostname) : null);
+  const unhappy = await buildUnhappyPaths(config, { bus, store });
 
   // Late-bound so /api/info can report the listener and feed built after the app.
   let smtpInfo: () => Record<string, unknown> = () => ({});
@@ -75,6 +79,7 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
       smtp: smtpInfo(),
       feed: { clients: feedClients() },
       waits: app.waiters.size,
+      unhappy: unhappy.stats(),
       limits: {
         maxMessageSize: config.maxMessageSize,
         maxRecipients: config.maxRecipients,
@@ -85,6 +90,7 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
     }),
   });
   const log: Logger = app.log;
+  await app.register(unhappy.routes);
 
   const smtp = createSmtpListener({
     listen: config.smtp,
@@ -101,6 +107,8 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
     sessionTimeout: config.smtpSessionTimeout,
     store,
     log,
+    hooks: unhappy.hooks,
+    onConnection: unhappy.onConnection,
   });
   smtpInfo = () => ({ port: smtp.port, smtpsPort: smtp.smtpsPort, starttls, tlsSelfSigned: tls ? tls.selfSigned : null, ...smtp.counters });
 
@@ -114,6 +122,7 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
   } catch (err) {
     feed.close();
     await Promise.allSettled([smtp.close(), app.close()]);
+    unhappy.close();
     throw err;
   }
   ready = true;
@@ -131,10 +140,12 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
     store,
     bus,
     log,
+    unhappy,
     close() {
       closing ??= (async () => {
         ready = false;
         feed.close();
+        unhappy.close();
         await Promise.all([smtp.close(), app.close()]);
       })();
       return closing;

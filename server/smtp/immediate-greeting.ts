@@ -19,16 +19,20 @@ import { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
 export interface MailroomSmtpOptions extends SMTPServerOptions {
   /** Absolute limit on one connection's life, in ms. */
   sessionTimeout: number;
+  /** Called with each new connection before it greets (transcripts, EHLO hook: see session-tap.ts). */
+  onConnection?: (connection: SMTPConnection, socket: Socket) => void;
 }
 
 /** SMTPServer that greets at once and enforces an absolute per-connection deadline. */
 export class MailroomSMTPServer extends SMTPServer {
   readonly #sessionTimeout: number;
+  readonly #onConnection: MailroomSmtpOptions['onConnection'];
 
   constructor(options: MailroomSmtpOptions) {
-    const { sessionTimeout, ...rest } = options;
+    const { sessionTimeout, onConnection, ...rest } = options;
     super(rest);
     this.#sessionTimeout = sessionTimeout;
+    this.#onConnection = onConnection;
   }
 
   override connect(socket: Socket, socketOptions: ConstructorParameters<typeof SMTPConnection>[2]): void {
@@ -36,6 +40,8 @@ export class MailroomSMTPServer extends SMTPServer {
     this.connections.add(connection);
     connection.on('error', (err: Error) => this._onError(err));
     connection.on('connect', (data: Parameters<SMTPServer['_onClientConnect']>[0]) => this._onClientConnect(data));
+    // First, so it wraps the raw send() and records replies exactly as written.
+    this.#onConnection?.(connection, socket);
 
     // RFC 5321 says a successful DATA is "250 2.0.0"-style like Postfix's "Ok: queued as";
     // smtp-server labels it 2.6.0 (a media-conversion code), so use the generic success code.

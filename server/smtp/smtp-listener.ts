@@ -8,10 +8,11 @@ import type { HostPort } from '../config-values.js';
 import type { Envelope } from '../mail/types.js';
 import { parseMessage } from '../mail/parse.js';
 import { viewOf } from '../mail/view.js';
-import { StoreError, type MessageStore } from '../store/store.js';
-import { MailroomSMTPServer } from './immediate-greeting.js';
+import { DEFAULT_INBOX, StoreError, type MessageStore } from '../store/store.js';
+import { MailroomSMTPServer, type MailroomSmtpOptions } from './immediate-greeting.js';
 import { AbortedMessageError, readMessage } from './receive.js';
 import type { TlsMaterial } from './tls.js';
+import type { SmtpHooks } from './hooks.js';
 
 export interface SmtpListenerOptions {
   listen: HostPort;
@@ -31,6 +32,10 @@ export interface SmtpListenerOptions {
   sessionTimeout: number;
   store: MessageStore;
   log: Logger;
+  /** Failure injection and delivery bookkeeping at each hook point (hooks.ts); none when absent. */
+  hooks?: SmtpHooks | null;
+  /** Instruments each connection before it greets (session-tap.ts). */
+  onConnection?: MailroomSmtpOptions['onConnection'];
 }
 
 /** Counters the listener keeps (exposed through /api/info). */
@@ -71,12 +76,15 @@ function envelopeOf(session: SMTPServerSession): Envelope {
 /** Builds the listener; nothing is bound until start(). */
 export function createSmtpListener(options: SmtpListenerOptions): SmtpListener {
   const { store, log } = options;
+  const hooks = options.hooks ?? null;
   const counters: SmtpCounters = { connections: 0, accepted: 0, rejectedSize: 0, rejectedConnections: 0, aborted: 0, errors: 0 };
   // Per-client-address connection counts, shared by the plain and TLS listeners.
   const perIp = new Map<string, number>();
   const counted = new Set<string>();
 
-  async function ingest(stream: SMTPServerDataStream, session: SMTPServerSession): Promise<string> {
+  /** Resolves with the stored (or dropped) message's id, or null when a hook closed the connection instead. */
+  async function ingest(stream: SMTPServerDataStream, session: SMTPServerSession): Promise<string | null> {
+    hooks?.dataStart(stream, session);
     const raw = await readMessage(stream, options.maxMessageSize);
     if (raw === null || stream.sizeExceeded) {
       counters.rejectedSize++;
@@ -84,7 +92,15 @@ export function createSmtpListener(options: SmtpListenerOptions): SmtpListener {
     }
     const envelope = envelopeOf(session);
     const parsed = await parseMessage(raw);
-    const stored = store.add({ raw, envelope, view: viewOf(parsed, envelope) });
+    const view = viewOf(parsed, envelope);
+    const decided = hooks?.dataEnd(session, envelope, view.subject, raw, DEFAULT_INBOX);
+    if (decided) {
+      const outcome = await decided;
+      if (outcome.kind === 'drop') return outcome.id;
+      if (outcome.kind === 'disconnect') return null;
+    }
+    const stored = store.add({ raw, envelope, view });
+    hooks?.delivered(session, stored.id);
     counters.accepted++;
     log.info(
       { id: stored.id, from: envelope.mailFrom, to: envelope.rcptTo.length > 3 ? `${envelope.rcptTo.length} recipients` : envelope.rcptTo, size: raw.length, parseError: parsed.parseError ?? undefined },
@@ -114,9 +130,19 @@ export function createSmtpListener(options: SmtpListenerOptions): SmtpListener {
       hideENHANCEDSTATUSCODES: false,
       disableReverseLookup: true,
       logger: false,
-      onAuth(auth, _session, callback) {
+      onConnection: options.onConnection,
+      onAuth(auth, session, callback) {
         // Any credentials are accepted; the username is recorded with each message.
-        callback(null, { user: auth.username ?? '' });
+        if (!hooks) return callback(null, { user: auth.username ?? '' });
+        hooks.auth(auth.username ?? '', session, (err) => (err ? callback(err) : callback(null, { user: auth.username ?? '' })));
+      },
+      onMailFrom(address, session, callback) {
+        if (!hooks) return callback();
+        hooks.mail(address.address, session, callback);
+      },
+      onRcptTo(address, session, callback) {
+        if (!hooks) return callback();
+        hooks.rcpt(address.address, session, callback);
       },
       onConnect(session, callback) {
         const ip = session.remoteAddress;
@@ -128,7 +154,8 @@ export function createSmtpListener(options: SmtpListenerOptions): SmtpListener {
         perIp.set(ip, n);
         counted.add(session.id);
         counters.connections++;
-        callback();
+        if (hooks) hooks.connect(session, callback);
+        else callback();
       },
       onClose(session) {
         if (!counted.delete(session.id)) return;
@@ -139,7 +166,7 @@ export function createSmtpListener(options: SmtpListenerOptions): SmtpListener {
       },
       onData(stream, session, callback) {
         ingest(stream, session).then(
-          (id) => callback(null, `Ok: queued as ${id}`),
+          (id) => (id === null ? undefined : callback(null, `Ok: queued as ${id}`)),
           (err: unknown) => {
             if (err instanceof AbortedMessageError) {
               counters.aborted++;

@@ -1,0 +1,235 @@
+// SMTP sessions: the live ones (with their connection, fault marks and transcript), the most
+// recent closed ones (a bounded ring, rejected and empty sessions included), and the transcript
+// kept beside each stored message until the message itself goes (deleted, evicted, cleared).
+
+import type { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
+import type { EventBus } from '../events/bus.js';
+import type { Stage } from '../faults/rules.js';
+import { SessionLog, entriesOut, type Entry, type TranscriptEntry } from './session-log.js';
+
+/** TLS details of a session, once encrypted. */
+export interface TlsInfo {
+  protocol: string | null;
+  cipher: string | null;
+}
+
+/** Per-connection state shared by the tap (recording) and the hooks (faults). */
+export interface SessionContext {
+  id: string;
+  connection: SMTPConnection;
+  log: SessionLog | null;
+  client: string;
+  clientPort: number;
+  localPort: number;
+  messages: string[];
+  rejections: number;
+  endedAt: number | null;
+  closedByServer: boolean;
+  quit: boolean;
+  /** The last command name and line (masked), for the rejected list. */
+  lastCommand: string;
+  lastLine: string;
+  /** Set by a hook that injects a refusal, so the reply is logged with its rule. */
+  injected: { rule: { id: string; name: string }; outcome: 'reject' | 'tempfail'; enhanced?: string } | null;
+  /** Marks left by rules/magic addresses for later in the session or transaction. */
+  dropSession: { id: string; name: string } | null;
+  slowSession: number | null;
+  dropTx: { id: string; name: string } | null;
+  slowTx: number | null;
+  dataTreatment: { action: import('../faults/rules.js').FaultAction; rule: { id: string; name: string } } | null;
+  /** Id of the message stored by the current DATA, until its final reply is recorded. */
+  pendingMessage: string | null;
+  /** Set while a slow DATA is read: its rate and start. */
+  slowData: { bytesPerSecond: number; since: number } | null;
+  /** True once the DATA size note was written for the current message. */
+  dataNoted: boolean;
+}
+
+/** A session as the API lists it. */
+export interface SessionInfo {
+  id: string;
+  startedAt: string;
+  endedAt: string | null;
+  client: { address: string; port: number };
+  localPort: number;
+  secure: boolean;
+  tls: TlsInfo | null;
+  heloName: string;
+  authUser: string | null;
+  messages: string[];
+  rejections: number;
+  outcome: 'open' | 'delivered' | 'rejected' | 'disconnected' | 'nothing';
+}
+
+/** A message's transcript as the API returns it. */
+export interface MessageTranscript {
+  messageId: string;
+  session: SessionInfo;
+  entries: TranscriptEntry[];
+  omitted: number;
+}
+
+interface Closed {
+  info: SessionInfo;
+  entries: Entry[];
+  omitted: number;
+}
+
+interface Kept {
+  info: SessionInfo;
+  prelude: readonly Entry[];
+  tx: readonly Entry[];
+  omitted: number;
+}
+
+export interface SessionRegistry {
+  readonly recording: boolean;
+  open(connection: SMTPConnection): SessionContext;
+  get(id: string): SessionContext | undefined;
+  close(ctx: SessionContext): void;
+  /** Keeps the transcript of the message just delivered by ctx's current transaction. */
+  keepForMessage(ctx: SessionContext, messageId: string): void;
+  transcript(messageId: string): MessageTranscript | undefined;
+  /** Live sessions first, then closed ones, newest first. */
+  list(limit: number): SessionInfo[];
+  detail(id: string): { session: SessionInfo; entries: TranscriptEntry[]; omitted: number } | undefined;
+  stats(): { live: number; recent: number; transcripts: number };
+  /** Stops listening to the bus. */
+  dispose(): void;
+}
+
+/** Maps a command name to the stage it belongs to (null for NOOP, RSET, QUIT, unknown ones). */
+export function stageOf(command: string): Stage | null {
+  switch (command) {
+    case 'EHLO':
+    case 'HELO':
+    case 'LHLO':
+      return 'ehlo';
+    case 'AUTH':
+      return 'auth';
+    case 'MAIL':
+      return 'mail';
+    case 'RCPT':
+      return 'rcpt';
+    case 'DATA':
+    case 'BDAT':
+      return 'data';
+    default:
+      return null;
+  }
+}
+
+function tlsOf(connection: SMTPConnection): TlsInfo | null {
+  if (!connection.secure) return null;
+  const cipher = connection.tlsOptions as { name?: string; standardName?: string; version?: string } | false;
+  const socket = connection._socket as { getProtocol?: () => string | null };
+  return { protocol: socket.getProtocol?.() ?? (cipher ? cipher.version ?? null : null), cipher: cipher ? cipher.standardName ?? cipher.name ?? null : null };
+}
+
+/** Creates the registry; `recentCapacity` closed sessions are kept, `record` turns transcripts on, at most `maxMessages` message transcripts. */
+export function createSessionRegistry(options: { recentCapacity: number; record: boolean; maxMessages: number; bus: EventBus }): SessionRegistry {
+  const live = new Map<string, SessionContext>();
+  const recent: Closed[] = [];
+  const byMessage = new Map<string, Kept>();
+
+  function info(ctx: SessionContext): SessionInfo {
+    const c = ctx.connection;
+    const user = c.session.user as unknown;
+    const outcome: SessionInfo['outcome'] =
+      ctx.endedAt === null ? 'open' : ctx.messages.length ? 'delivered' : ctx.rejections ? 'rejected' : ctx.quit ? 'nothing' : 'disconnected';
+    return {
+      id: ctx.id,
+      startedAt: new Date(ctx.log?.startedAt ?? Date.now()).toISOString(),
+      endedAt: ctx.endedAt === null ? null : new Date(ctx.endedAt).toISOString(),
+      client: { address: ctx.client, port: ctx.clientPort },
+      localPort: ctx.localPort,
+      secure: Boolean(c.secure),
+      tls: tlsOf(c),
+      heloName: c.hostNameAppearsAs || '',
+      authUser: typeof user === 'string' ? user : user && typeof user === 'object' && 'user' in user ? String((user as { user: unknown }).user) : null,
+      messages: ctx.messages.slice(-100),
+      rejections: ctx.rejections,
+      outcome,
+    };
+  }
+
+  const forget = (ids: readonly string[]) => {
+    for (const id of ids) byMessage.delete(id);
+  };
+  const unsubscribe = options.bus.subscribe((event) => {
+    if (event.type === 'message:deleted' || event.type === 'message:evicted') forget(event.ids);
+    // Clearing one inbox publishes no ids: those transcripts age out through the cap in keepForMessage.
+    else if (event.type === 'store:cleared' && event.inbox === null) byMessage.clear();
+  });
+
+  return {
+    recording: options.record,
+    open(connection) {
+      const ctx: SessionContext = {
+        id: connection.id,
+        connection,
+        log: options.record ? new SessionLog() : null,
+        client: connection.remoteAddress,
+        clientPort: connection.remotePort,
+        localPort: connection.localPort,
+        messages: [],
+        rejections: 0,
+        endedAt: null,
+        closedByServer: false,
+        quit: false,
+        lastCommand: '',
+        lastLine: '',
+        injected: null,
+        dropSession: null,
+        slowSession: null,
+        dropTx: null,
+        slowTx: null,
+        dataTreatment: null,
+        pendingMessage: null,
+        slowData: null,
+        dataNoted: false,
+      };
+      live.set(ctx.id, ctx);
+      return ctx;
+    },
+    get: (id) => live.get(id),
+    close(ctx) {
+      if (!live.delete(ctx.id)) return;
+      ctx.endedAt = Date.now();
+      if (options.recentCapacity === 0) return;
+      recent.push({ info: info(ctx), entries: ctx.log?.all() ?? [], omitted: ctx.log?.omitted ?? 0 });
+      if (recent.length > options.recentCapacity) recent.shift();
+    },
+    keepForMessage(ctx, messageId) {
+      if (!ctx.log) return;
+      const { prelude, tx } = ctx.log.messageEntries();
+      byMessage.set(messageId, { info: info(ctx), prelude, tx, omitted: ctx.log.omitted });
+      // The store never holds more than maxMessages, so older transcripts belong to messages gone.
+      if (byMessage.size > options.maxMessages) byMessage.delete(byMessage.keys().next().value!);
+    },
+    transcript(messageId) {
+      const k = byMessage.get(messageId);
+      if (!k) return undefined;
+      // Prefer the session's final state (ended, outcome) once it closed and is still remembered.
+      const closed = live.get(k.info.id) ? undefined : recent.find((r) => r.info.id === k.info.id);
+      return { messageId, session: closed?.info ?? k.info, entries: entriesOut([...k.prelude, ...k.tx]), omitted: k.omitted };
+    },
+    list(limit) {
+      const out: SessionInfo[] = [];
+      for (const ctx of [...live.values()].reverse()) {
+        if (out.length >= limit) return out;
+        out.push(info(ctx));
+      }
+      for (let i = recent.length - 1; i >= 0 && out.length < limit; i--) out.push(recent[i]!.info);
+      return out;
+    },
+    detail(id) {
+      const ctx = live.get(id);
+      if (ctx) return { session: info(ctx), entries: entriesOut(ctx.log?.all() ?? []), omitted: ctx.log?.omitted ?? 0 };
+      const c = recent.find((r) => r.info.id === id);
+      return c ? { session: c.info, entries: entriesOut(c.entries), omitted: c.omitted } : undefined;
+    },
+    stats: () => ({ live: live.size, recent: recent.length, transcripts: byMessage.size }),
+    dispose: unsubscribe,
+  };
+}

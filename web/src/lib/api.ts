@@ -115,7 +115,8 @@ export async function setReadMany(ids: string[] | null, read: boolean): Promise<
 
 /** Deletes the given ids in chunks; `null` means every message in every inbox. */
 export async function deleteMany(ids: string[] | null): Promise<number> {
-  if (ids === null) return (await request<{ deleted: number }>('DELETE', '/api/messages')).deleted;
+  // `{}` (no ids) means all; an empty JSON object rather than no body, which the route's schema rejects.
+  if (ids === null) return (await request<{ deleted: number }>('DELETE', '/api/messages', {})).deleted;
   let n = 0;
   for (let i = 0; i < ids.length; i += IDS_PER_REQUEST) {
     n += (await request<{ deleted: number }>('DELETE', '/api/messages', { ids: ids.slice(i, i + IDS_PER_REQUEST) })).deleted;

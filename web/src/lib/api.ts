@@ -124,8 +124,9 @@ export async function deleteMany(ids: string[] | null): Promise<number> {
   return n;
 }
 
-export const rawUrl = (id: string, download = false) => `/api/messages/${enc(id)}/raw${download ? '?download=1' : ''}`;
-export const previewUrl = (id: string, remote: boolean) => `/api/messages/${enc(id)}/html${remote ? '?remote=1' : ''}`;
+// `=true`, not `=1`: the routes' boolean schema coerces only "true"/"false".
+export const rawUrl = (id: string, download = false) => `/api/messages/${enc(id)}/raw${download ? '?download=true' : ''}`;
+export const previewUrl = (id: string, remote: boolean) => `/api/messages/${enc(id)}/html${remote ? '?remote=true' : ''}`;
 export const partUrl = (id: string, partId: string) => `/api/messages/${enc(id)}/parts/${enc(partId)}`;
 /** The in-app address of a message (a client-side route the server answers with the app). */
 export const messagePath = (id: string) => `/messages/${enc(id)}`;

@@ -3,13 +3,14 @@
 // missed while disconnected are never lost.
 import { feedUrl, type MessageSummary } from './api';
 
-/** The server's event vocabulary (server/events/bus.ts) plus the hello frame. */
+/** The server's event vocabulary (server/events/bus.ts) plus the hello frame; unknown types are ignored. */
 export type FeedEvent =
   | { type: 'hello'; version: string; total: number; unread: number }
   | { type: 'message:new'; summary: MessageSummary }
   | { type: 'message:deleted'; ids: string[] }
   | { type: 'message:evicted'; ids: string[] }
   | { type: 'message:read'; ids: string[]; read: boolean }
+  | { type: 'message:tags'; messages: Array<{ id: string; tags: string[] }> }
   | { type: 'store:cleared'; inbox: string | null };
 
 const FIRST_RETRY_MS = 500; // quick first retry: most gaps are a server restart

@@ -177,6 +177,14 @@ class Mailbox {
           rest = rest.map(flip);
           break;
         }
+        case 'message:tags': {
+          const tags = new Map(e.messages.map((m) => [m.id, m.tags]));
+          const retag = (m: MessageSummary) => (tags.has(m.id) ? { ...m, tags: tags.get(m.id)! } : m);
+          front = front.map(retag);
+          rest = rest.map(retag);
+          if (searching) needResync = true; // a tag: query may now match more or fewer
+          break;
+        }
         case 'store:cleared': {
           const keep = (m: MessageSummary) => {
             if (e.inbox !== null && m.inbox !== e.inbox) return true;

@@ -55,14 +55,27 @@ export function showUnread(unread: number, suffix = ''): void {
   link.href = href;
 }
 
-/** A desktop notification for a new message (when the user opted in and the page is not in view). */
-export function notifyArrival(m: MessageSummary, onClick: () => void): void {
+const COALESCE_MS = 1500; // arrivals this close together make one notification, not a burst of them
+let pending: MessageSummary[] = [];
+let pendingTimer: ReturnType<typeof setTimeout> | undefined;
+
+/** A desktop notification for new mail (when the user opted in and the page is not in view); bursts are summarised. */
+export function notifyArrival(m: MessageSummary, onClick: (id: string | null) => void): void {
   if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
   if (document.visibilityState === 'visible' && document.hasFocus()) return;
-  const n = new Notification(`New mail from ${senderLabel(m.from)}`, { body: m.subject || '(no subject)', tag: m.id });
-  n.onclick = () => {
-    window.focus();
-    onClick();
-    n.close();
-  };
+  pending.push(m);
+  pendingTimer ??= setTimeout(() => {
+    pendingTimer = undefined;
+    const batch = pending;
+    pending = [];
+    const one = batch.length === 1 ? batch[0]! : null;
+    const n = one
+      ? new Notification(`New mail from ${senderLabel(one.from)}`, { body: one.subject || '(no subject)', tag: one.id })
+      : new Notification(`${batch.length} new messages`, { body: batch.slice(-3).map((x) => x.subject || '(no subject)').join('\n'), tag: 'mailroom-batch' });
+    n.onclick = () => {
+      window.focus();
+      onClick(one ? one.id : null);
+      n.close();
+    };
+  }, COALESCE_MS);
 }

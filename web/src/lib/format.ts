@@ -31,7 +31,7 @@ export function relativeTime(iso: string, now = Date.now()): string {
 export function fullTime(iso: string | null): string {
   if (!iso) return '';
   const t = Date.parse(iso);
-  return Number.isNaN(t) ? iso : new Date(t).toLocaleString(undefined, { dateStyle: 'full', timeStyle: 'long' });
+  return Number.isNaN(t) ? iso : new Date(t).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'long' });
 }
 
 /** `Name <address>` or just the address. */

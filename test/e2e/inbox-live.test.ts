@@ -26,6 +26,8 @@ describe('web inbox: live list', () => {
     await row.waitFor();
     await page.waitForFunction(() => document.title.startsWith('(1) '));
     assert.match(await page.getByTestId('list-count').innerText(), /1 message, 1 unread/);
+    const icon = await page.locator('link[rel="icon"]').getAttribute('href');
+    assert.match(icon ?? '', /^data:image\/png;base64,/, 'the favicon is redrawn with the unread badge');
 
     await ui.send({ from: 'App <app@example.test>', to: 'bob@example.test', subject: 'Second one', text: 'Hello Bob' });
     await page.getByRole('option', { name: /Second one/ }).waitFor();

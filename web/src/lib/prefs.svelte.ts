@@ -49,9 +49,12 @@ export function effectiveTheme(): 'light' | 'dark' {
   return matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
 }
 
-/** Flips between light and dark (from the theme currently shown) and remembers it. */
+/** Flips between light and dark (from the theme currently shown) and remembers it; flipping back
+ *  to what the system prefers means "follow the system" again. */
 export function toggleTheme(): void {
-  prefs.theme = effectiveTheme() === 'dark' ? 'light' : 'dark';
+  const next = effectiveTheme() === 'dark' ? 'light' : 'dark';
+  const system = matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
+  prefs.theme = next === system ? 'system' : next;
   applyTheme();
   savePrefs();
 }

@@ -120,6 +120,11 @@ describe('web inbox: message view', () => {
     assert.equal(await links.getByRole('link', { name: 'https://track.example.test/1234' }).count(), 2);
     assert.match(await links.innerText(), /Track your parcel/);
 
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: ui.server.url });
+    await page.getByRole('button', { name: 'Copy link' }).click();
+    await page.getByRole('button', { name: 'Copied' }).waitFor();
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), `${ui.server.url}/messages/${id}`);
+
     assert.deepEqual(log.pageErrors, []);
     assert.deepEqual(log.foreignRequests, []);
     await context.close();

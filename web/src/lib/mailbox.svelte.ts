@@ -5,6 +5,7 @@
 import * as api from './api';
 import type { InboxCount, ListScope, MessageSummary, TagCount } from './api';
 import type { FeedEvent } from './feed.svelte';
+import { applyEvents } from './apply-events';
 
 const FIRST_PAGE = 200; // rows fetched on (re)load: several screens, one quick request
 const MAX_PAGE = 1000; // the server's page cap
@@ -133,71 +134,17 @@ class Mailbox {
     }, BATCH_MS);
   }
 
-  #inScope(m: MessageSummary): boolean {
-    return !this.scope.inbox || m.inbox === this.scope.inbox;
-  }
-
   #flush(): void {
     if (this.#syncing || this.#queue.length === 0) return;
     const events = this.#queue;
     this.#queue = [];
-    const searching = this.scope.query.trim() !== '';
-    let front: MessageSummary[] = []; // arrivals, oldest first
-    let rest = this.items;
-    const have = new Set<string>();
-    for (const m of rest) have.add(m.id);
-    let needResync = false;
-    const gone: string[] = [];
-    for (const e of events) {
-      switch (e.type) {
-        case 'message:new':
-          if (!this.#inScope(e.summary)) break;
-          // The server owns the search language: a new message may or may not match it.
-          if (searching) needResync = true;
-          else if (!have.has(e.summary.id)) {
-            have.add(e.summary.id);
-            front.push(e.summary);
-            this.total++;
-            if (!e.summary.read) this.unread++;
-          }
-          this.onArrival?.(e.summary);
-          break;
-        case 'message:deleted':
-        case 'message:evicted': {
-          const ids = new Set(e.ids);
-          gone.push(...e.ids);
-          front = front.filter((m) => !ids.has(m.id));
-          rest = rest.filter((m) => !ids.has(m.id));
-          break;
-        }
-        case 'message:read': {
-          const ids = new Set(e.ids);
-          const flip = (m: MessageSummary) => (ids.has(m.id) && m.read !== e.read ? { ...m, read: e.read } : m);
-          front = front.map(flip);
-          rest = rest.map(flip);
-          break;
-        }
-        case 'message:tags': {
-          const tags = new Map(e.messages.map((m) => [m.id, m.tags]));
-          const retag = (m: MessageSummary) => (tags.has(m.id) ? { ...m, tags: tags.get(m.id)! } : m);
-          front = front.map(retag);
-          rest = rest.map(retag);
-          if (searching) needResync = true; // a tag: query may now match more or fewer
-          break;
-        }
-        case 'store:cleared': {
-          const keep = (m: MessageSummary) => {
-            if (e.inbox !== null && m.inbox !== e.inbox) return true;
-            gone.push(m.id);
-            return false;
-          };
-          front = front.filter(keep);
-          rest = rest.filter(keep);
-          break;
-        }
-      }
-    }
-    this.items = front.length ? front.reverse().concat(rest) : rest;
+    const r = applyEvents(this.items, events, this.scope);
+    this.items = r.items;
+    // Counts are re-read from the server below; bump them now so the toolbar does not lag.
+    this.total += r.added.length;
+    this.unread += r.added.filter((m) => !m.read).length;
+    for (const m of r.arrivals) this.onArrival?.(m);
+    const { gone, needResync } = r;
     if (gone.length) this.removed = new Set([...this.removed, ...gone].slice(-REMEMBER_REMOVED));
     this.#pruneSelection();
     if (needResync) this.#scheduleResync();

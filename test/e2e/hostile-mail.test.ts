@@ -94,6 +94,8 @@ describe('web inbox: hostile email', () => {
     const previewFrame = page.frames().find((f) => f !== page.mainFrame());
     assert.ok(previewFrame, 'the preview frame exists');
     assert.equal(new URL(previewFrame.url()).pathname, `/api/messages/${id}/html`, 'the frame never navigated away');
+    // playwright's own (privileged) evaluation shows what the document is: an opaque origin
+    assert.equal(await previewFrame.evaluate(() => self.origin), 'null', 'the preview has an opaque origin');
     assert.deepEqual(log.dialogs, [], 'no alert/confirm/prompt');
     assert.deepEqual(log.console.filter((c) => c.includes(MARK)), [], 'no script output');
     assert.deepEqual(log.pageErrors, []);

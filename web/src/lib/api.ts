@@ -115,8 +115,7 @@ export async function setReadMany(ids: string[] | null, read: boolean): Promise<
 
 /** Deletes the given ids in chunks; `null` means every message in every inbox. */
 export async function deleteMany(ids: string[] | null): Promise<number> {
-  // `{}` (no ids) means all; an empty JSON object rather than no body, which the route's schema rejects.
-  if (ids === null) return (await request<{ deleted: number }>('DELETE', '/api/messages', {})).deleted;
+  if (ids === null) return (await request<{ deleted: number }>('DELETE', '/api/messages')).deleted; // no body: all
   let n = 0;
   for (let i = 0; i < ids.length; i += IDS_PER_REQUEST) {
     n += (await request<{ deleted: number }>('DELETE', '/api/messages', { ids: ids.slice(i, i + IDS_PER_REQUEST) })).deleted;
@@ -124,9 +123,8 @@ export async function deleteMany(ids: string[] | null): Promise<number> {
   return n;
 }
 
-// `=true`, not `=1`: the routes' boolean schema coerces only "true"/"false".
-export const rawUrl = (id: string, download = false) => `/api/messages/${enc(id)}/raw${download ? '?download=true' : ''}`;
-export const previewUrl = (id: string, remote: boolean) => `/api/messages/${enc(id)}/html${remote ? '?remote=true' : ''}`;
+export const rawUrl = (id: string, download = false) => `/api/messages/${enc(id)}/raw${download ? '?download=1' : ''}`;
+export const previewUrl = (id: string, remote: boolean) => `/api/messages/${enc(id)}/html${remote ? '?remote=1' : ''}`;
 export const partUrl = (id: string, partId: string) => `/api/messages/${enc(id)}/parts/${enc(partId)}`;
 /** The in-app address of a message (a client-side route the server answers with the app). */
 export const messagePath = (id: string) => `/messages/${enc(id)}`;

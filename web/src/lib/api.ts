@@ -1,6 +1,9 @@
-// The only module that knows the server's URLs.
-import type { MessageSummary } from '../../../server/mail/types.js';
+// The only module that knows the server's URLs. Every HTTP call the UI makes lives here.
+import type { Address, Header, MessageDetail, MessageSummary } from '../../../server/mail/types.js';
 
+export type { Address, Header, MessageDetail, MessageSummary };
+
+/** One page of the newest-first list. */
 export interface ListPage {
   messages: MessageSummary[];
   total: number;
@@ -8,12 +11,125 @@ export interface ListPage {
   nextCursor: string | null;
 }
 
-export async function listMessages(limit = 50): Promise<ListPage> {
-  const res = await fetch(`/api/messages?limit=${limit}`);
-  if (!res.ok) throw new Error(`list failed: ${res.status}`);
-  return res.json();
+/** The detail route adds how many remote resources the preview blocks. */
+export type Detail = MessageDetail & { remoteResources: number };
+
+export interface InboxCount {
+  name: string;
+  total: number;
+  unread: number;
 }
 
+export interface TagCount {
+  name: string;
+  count: number;
+}
+
+/** What filters the list: a search query (the server's language) and an inbox (null = all). */
+export interface ListScope {
+  query: string;
+  inbox: string | null;
+}
+
+/** An error the server explained: `{ error: { code, message } }`. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const IDS_PER_REQUEST = 20_000; // keeps a bulk body well under the server's 1 MiB limit
+
+async function request<T>(method: string, url: string, body?: unknown): Promise<T> {
+  const init: RequestInit = { method, headers: { accept: 'application/json' } };
+  if (body !== undefined) {
+    init.body = JSON.stringify(body);
+    init.headers = { ...init.headers, 'content-type': 'application/json' };
+  }
+  const res = await fetch(url, init);
+  const text = await res.text();
+  let data: unknown = null;
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch {
+    data = null;
+  }
+  if (!res.ok) {
+    const err = (data as { error?: { code?: string; message?: string } } | null)?.error;
+    throw new ApiError(res.status, err?.code ?? 'http_error', err?.message ?? `${method} ${url} failed with ${res.status}`);
+  }
+  return data as T;
+}
+
+async function requestText(url: string): Promise<string> {
+  const res = await fetch(url);
+  if (!res.ok) throw new ApiError(res.status, 'http_error', `GET ${url} failed with ${res.status}`);
+  return res.text();
+}
+
+const enc = encodeURIComponent;
+
+/** One page of messages, newest first. */
+export function listMessages(scope: ListScope, limit: number, cursor: string | null = null): Promise<ListPage> {
+  const q = new URLSearchParams({ limit: String(limit) });
+  if (cursor) q.set('cursor', cursor);
+  if (scope.query.trim()) q.set('query', scope.query);
+  if (scope.inbox) q.set('inbox', scope.inbox);
+  return request('GET', `/api/messages?${q}`);
+}
+
+/** Every id in a scope, paged through the list (for scoped "delete all" / "mark all read"). */
+export async function collectIds(scope: ListScope): Promise<string[]> {
+  const ids: string[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: ListPage = await listMessages(scope, 1000, cursor);
+    for (const m of page.messages) ids.push(m.id);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return ids;
+}
+
+export const getMessage = (id: string) => request<Detail>('GET', `/api/messages/${enc(id)}`);
+export const getRaw = (id: string) => requestText(rawUrl(id));
+export const listInboxes = () => request<{ inboxes: InboxCount[] }>('GET', '/api/inboxes').then((r) => r.inboxes);
+export const listTags = () => request<{ tags: TagCount[] }>('GET', '/api/tags').then((r) => r.tags);
+export const getInfo = () => request<{ version: string; smtp?: { port?: number } }>('GET', '/api/info');
+
+export const setRead = (id: string, read: boolean) => request<MessageSummary>('PATCH', `/api/messages/${enc(id)}`, { read });
+export const deleteMessage = (id: string) => request<{ deleted: number }>('DELETE', `/api/messages/${enc(id)}`);
+
+/** Marks the given ids read/unread in chunks; `null` means every message. */
+export async function setReadMany(ids: string[] | null, read: boolean): Promise<number> {
+  if (ids === null) return (await request<{ updated: number }>('PATCH', '/api/messages', { read })).updated;
+  let n = 0;
+  for (let i = 0; i < ids.length; i += IDS_PER_REQUEST) {
+    n += (await request<{ updated: number }>('PATCH', '/api/messages', { read, ids: ids.slice(i, i + IDS_PER_REQUEST) })).updated;
+  }
+  return n;
+}
+
+/** Deletes the given ids in chunks; `null` means every message in every inbox. */
+export async function deleteMany(ids: string[] | null): Promise<number> {
+  if (ids === null) return (await request<{ deleted: number }>('DELETE', '/api/messages')).deleted; // no body: all
+  let n = 0;
+  for (let i = 0; i < ids.length; i += IDS_PER_REQUEST) {
+    n += (await request<{ deleted: number }>('DELETE', '/api/messages', { ids: ids.slice(i, i + IDS_PER_REQUEST) })).deleted;
+  }
+  return n;
+}
+
+export const rawUrl = (id: string, download = false) => `/api/messages/${enc(id)}/raw${download ? '?download=1' : ''}`;
+export const previewUrl = (id: string, remote: boolean) => `/api/messages/${enc(id)}/html${remote ? '?remote=1' : ''}`;
+export const partUrl = (id: string, partId: string) => `/api/messages/${enc(id)}/parts/${enc(partId)}`;
+/** The in-app address of a message (a client-side route the server answers with the app). */
+export const messagePath = (id: string) => `/messages/${enc(id)}`;
+
+/** The live feed's WebSocket URL. */
 export function feedUrl(): string {
   return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/feed`;
 }

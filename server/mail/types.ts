@@ -1,5 +1,7 @@
 // The message model shared by every part (and, as types only, by the web UI).
 
+import type { SearchView } from './search-view.js';
+
 /** A mailbox: display name (may be empty) and address. */
 export interface Address {
   name: string;
@@ -60,6 +62,8 @@ export interface MessageView {
   parts: PartInfo[];
   /** Why the message could not be parsed; the raw bytes are kept regardless. */
   parseError: string | null;
+  /** Folded searchable text and header index, built once at ingest (server/mail/search-view.ts). */
+  search: SearchView;
 }
 
 /** A message in lists and events: never the body. */

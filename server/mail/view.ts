@@ -2,6 +2,7 @@
 // summary/detail shapes the API and the feed send.
 
 import type { ParsedMessage } from './parse.js';
+import { searchViewOf } from './search-view.js';
 import type { Address, Envelope, MessageDetail, MessageSummary, MessageView, StoredMessage } from './types.js';
 
 const SNIPPET_CHARS = 200; // enough for a list row and a notification
@@ -38,11 +39,12 @@ export function bccOf(parsed: Pick<ParsedMessage, 'to' | 'cc' | 'bcc'>, envelope
 
 /** The view kept per message. Part contents are dropped: they are derived again from raw on demand. */
 export function viewOf(parsed: ParsedMessage, envelope: Envelope): MessageView {
+  const bcc = bccOf(parsed, envelope);
   return {
     from: parsed.from,
     to: parsed.to,
     cc: parsed.cc,
-    bcc: bccOf(parsed, envelope),
+    bcc,
     replyTo: parsed.replyTo,
     subject: parsed.subject,
     date: parsed.date,
@@ -50,6 +52,7 @@ export function viewOf(parsed: ParsedMessage, envelope: Envelope): MessageView {
     snippet: snippetOf(parsed.text),
     parts: parsed.parts.map(({ content: _content, ...info }) => info),
     parseError: parsed.parseError,
+    search: searchViewOf({ ...parsed, bcc, attachmentNames: parsed.parts.flatMap((p) => (p.filename ? [p.filename] : [])) }),
   };
 }
 

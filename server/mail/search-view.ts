@@ -1,0 +1,112 @@
+// The compact search view built once per message at ingest: one folded, whitespace-collapsed string
+// holding every searchable field as a segment, plus the segment end offsets. Search never re-reads
+// raw MIME; a query is a few indexOf calls over this string.
+
+import { fold, foldSpace } from './fold.js';
+import type { Address, Header } from './types.js';
+
+/** Searchable text of one message. Segments are separated by U+0000, entries within one by U+0001. */
+export interface SearchView {
+  text: string;
+  /** End offset (exclusive) of each segment in `text`, indexed by SEG. */
+  ends: readonly number[];
+}
+
+/** Segment order inside SearchView.text. Free words search SUBJECT..BODY (as Mailpit's SearchText). */
+export const SEG = { subject: 0, from: 1, to: 2, cc: 3, bcc: 4, replyTo: 5, attachment: 6, body: 7, messageId: 8, headers: 9 } as const;
+
+export const ENTRY = '\u0001'; // separates addresses, file names and headers within a segment
+export const HEADER_VALUE = '\u0002'; // separates a header's name from its value
+const MAX_BODY_CHARS = 512 * 1024; // body text searched per message; bounds memory for huge mails
+const MAX_HEADER_CHARS = 64 * 1024; // header index per message
+
+// Control characters a query can never contain, so matches cannot span segments or entries.
+// eslint-disable-next-line no-control-regex
+const CONTROLS = /[\u0000-\u0002]/g;
+
+/** The folded form of one address as stored and indexed: `name <address>` or `<address>`. */
+export function addressKey(a: Address): string {
+  return foldSpace(a.name ? `${a.name} <${a.address}>` : `<${a.address}>`).replace(CONTROLS, ' ');
+}
+
+/** What the view is built from (a subset of the parsed message plus the derived Bcc). */
+export interface SearchSource {
+  subject: string;
+  from: Address | null;
+  to: Address[];
+  cc: Address[];
+  bcc: Address[];
+  replyTo: Address[];
+  messageId: string | null;
+  text: string | null;
+  html: string | null;
+  headers: Header[];
+  attachmentNames: string[];
+}
+
+/** Crude HTML -> text for the rare message whose HTML mailparser did not convert (beyond its size limit). */
+function htmlText(html: string): string {
+  return html.slice(0, MAX_BODY_CHARS * 2).replace(/<[^>]*>/g, ' ').replace(/&nbsp;/g, ' ').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
+
+const clean = (s: string) => foldSpace(s).replace(CONTROLS, ' ');
+
+/** Builds the search view; cost is linear in the (capped) body and header sizes. */
+export function searchViewOf(src: SearchSource): SearchView {
+  const body = src.text ?? (src.html ? htmlText(src.html) : '');
+  let headers = '';
+  for (const h of src.headers) {
+    if (headers.length > MAX_HEADER_CHARS) break;
+    headers += ENTRY + fold(h.name.trim()) + HEADER_VALUE + clean(h.value);
+  }
+  const segments = [
+    clean(src.subject),
+    src.from ? addressKey(src.from) : '',
+    src.to.map(addressKey).join(ENTRY),
+    src.cc.map(addressKey).join(ENTRY),
+    src.bcc.map(addressKey).join(ENTRY),
+    src.replyTo.map(addressKey).join(ENTRY),
+    src.attachmentNames.map(clean).join(ENTRY),
+    clean(body.length > MAX_BODY_CHARS ? body.slice(0, MAX_BODY_CHARS) : body),
+    src.messageId ? clean(src.messageId.replace(/^\s*<|>\s*$/g, '')) : '',
+    headers,
+  ];
+  const ends: number[] = [];
+  let at = 0;
+  for (const s of segments) {
+    at += s.length;
+    ends.push(at);
+    at += 1; // the U+0000 separator
+  }
+  return { text: segments.join('\u0000'), ends };
+}
+
+/** Start offset of a segment. */
+export function segStart(view: SearchView, seg: number): number {
+  return seg === 0 ? 0 : view.ends[seg - 1]! + 1;
+}
+
+/** True when `needle` occurs inside segments [from, to] of the view. */
+export function inSegments(view: SearchView, needle: string, from: number, to = from): boolean {
+  const start = segStart(view, from);
+  const end = view.ends[to]!;
+  const at = view.text.indexOf(needle, start);
+  return at !== -1 && at + needle.length <= end;
+}
+
+/** True when the message has the header (folded name), and, if given, its value contains `value`. */
+export function hasHeader(view: SearchView, name: string, value: string | null): boolean {
+  const marker = ENTRY + name + HEADER_VALUE;
+  const end = view.ends[SEG.headers]!;
+  let at = view.text.indexOf(marker, segStart(view, SEG.headers));
+  while (at !== -1 && at < end) {
+    if (value === null) return true;
+    const from = at + marker.length;
+    const next = view.text.indexOf(ENTRY, from);
+    const stop = next === -1 || next > end ? end : next;
+    const hit = view.text.indexOf(value, from);
+    if (hit !== -1 && hit + value.length <= stop) return true;
+    at = next === -1 ? -1 : view.text.indexOf(marker, next);
+  }
+  return false;
+}

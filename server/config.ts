@@ -5,6 +5,7 @@
 import { parseCompactRules } from './faults/load.js';
 import { validateRule } from './faults/validate.js';
 import { parseAddress, parseBool, parseBytes, parseCount, parseDuration, parseInt10, parseList, parseRegex, parseUrlList, type HostPort } from './config-values.js';
+import { parseInboxRouting, type InboxRouting } from './mail/inbox-route.js';
 
 /** The resolved configuration every part is built from. */
 export interface Config {
@@ -56,6 +57,8 @@ export interface Config {
   webhookRetries: number;
   webhookQueueSize: number;
   webhookBackoff: number;
+  inboxFrom: InboxRouting;
+  maxMessagesPerInbox: number | null;
 }
 
 type Parser<T> = (raw: string) => T;
@@ -135,6 +138,8 @@ export const OPTIONS = [
   opt({ key: 'webhookRetries', flag: 'webhook-retries', default: '3', help: 'Retries after a failed webhook delivery (network error, timeout, 5xx, 408, 429)', parse: parseCount }),
   opt({ key: 'webhookQueueSize', flag: 'webhook-queue-size', default: '1000', help: 'Webhook deliveries waiting at most; beyond it new ones are dropped and counted', parse: parseInt10 }),
   opt({ key: 'webhookBackoff', flag: 'webhook-backoff', default: '1s', help: 'Delay before the first webhook retry; doubles with each retry (at most 60 s)', parse: parseDuration }),
+  opt({ key: 'inboxFrom', flag: 'inbox-from', default: 'auth', help: 'Which inbox a message goes to: auth (the SMTP AUTH username, else "default"), recipient-domain, recipient-local (before any +tag), or pattern:<regex> matched against each recipient (group 1, else the whole match); recipient routing falls back to auth', parse: parseInboxRouting }),
+  opt({ key: 'maxMessagesPerInbox', flag: 'max-messages-per-inbox', default: '', help: 'Messages kept per inbox; that inbox\'s oldest are evicted (the global caps still apply); off when empty', parse: (v) => (v === '' ? null : parseInt10(v)) }),
 ] as const;
 
 /** A configuration problem, naming the option and the bad value. */

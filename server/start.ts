@@ -52,7 +52,7 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
   let ready = false;
 
   const bus = createEventBus();
-  const store = createMemoryStore({ maxMessages: config.maxMessages, maxBytes: config.maxStoreBytes, bus });
+  const store = createMemoryStore({ maxMessages: config.maxMessages, maxBytes: config.maxStoreBytes, maxPerInbox: config.maxMessagesPerInbox, bus });
   // STARTTLS by default only with the operator's certificate: most SMTP clients upgrade
   // opportunistically and then refuse a self-signed certificate, which would break plain apps.
   const starttls = config.smtpStarttls === 'on' || (config.smtpStarttls === 'auto' && Boolean(config.smtpTlsCert));
@@ -86,6 +86,7 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
         maxMessages: config.maxMessages,
         maxStoreBytes: config.maxStoreBytes,
         maxWait: config.maxWait,
+        maxMessagesPerInbox: config.maxMessagesPerInbox,
       },
     }),
   });
@@ -105,6 +106,7 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
     maxCommandLength: config.maxCommandLength,
     idleTimeout: config.smtpIdleTimeout,
     sessionTimeout: config.smtpSessionTimeout,
+    inboxRouting: config.inboxFrom,
     store,
     log,
     hooks: unhappy.hooks,

@@ -11,6 +11,8 @@ export type MailEvent =
   /** Removed to keep the store under its caps, oldest first. */
   | { type: 'message:evicted'; ids: string[] }
   | { type: 'message:read'; ids: string[]; read: boolean }
+  /** Tags changed (set through the API, or a tag renamed or deleted globally): each message's new tags. */
+  | { type: 'message:tags'; messages: Array<{ id: string; tags: string[] }> }
   /** Everything (or everything in one inbox) removed at once. */
   | { type: 'store:cleared'; inbox: string | null };
 

@@ -7,6 +7,8 @@ import { installErrorHandling } from './errors.js';
 import { installSecurity } from './security.js';
 import { createParsedCache } from './parsed-cache.js';
 import { messagesRoutes } from './routes/messages.js';
+import { tagsRoutes } from './routes/tags.js';
+import { inboxesRoutes } from './routes/inboxes.js';
 import { infoRoutes, type InfoRouteDeps } from './routes/info.js';
 import { staticRoutes } from './static.js';
 import { waitRoutes } from './routes/wait.js';
@@ -53,6 +55,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const parsed = createParsedCache();
   await app.register(messagesRoutes, { store: deps.store, parsed });
   await waitRoutes(app, { store: deps.store, bus: deps.bus, parsed, maxWait: deps.maxWait }); // not encapsulated: decorates app.waiters
+  await app.register(tagsRoutes, { store: deps.store });
+  await app.register(inboxesRoutes, { store: deps.store });
   await app.register(infoRoutes, { info: deps.info, ready: deps.ready });
   await app.register(staticRoutes, { webRoot: deps.webRoot });
   return app;

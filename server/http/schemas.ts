@@ -106,6 +106,7 @@ export const listQuery = {
     limit: { type: 'integer', minimum: 1, maximum: MAX_PAGE, default: 50 },
     cursor: { type: 'string', pattern: '^[0-9a-z]{1,12}$' },
     query: { type: 'string', maxLength: 4096, description: 'search language; empty matches everything' },
+    tz: { type: 'string', maxLength: 64, description: 'IANA time zone for before:/after: dates; default: the server\'s' },
     inbox: { type: 'string', maxLength: 256 },
   },
   additionalProperties: false,

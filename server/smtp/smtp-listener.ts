@@ -8,8 +8,10 @@ import type { HostPort } from '../config-values.js';
 import type { Envelope } from '../mail/types.js';
 import { parseMessage } from '../mail/parse.js';
 import { viewOf } from '../mail/view.js';
-import { DEFAULT_INBOX, StoreError, type MessageStore } from '../store/store.js';
+import { StoreError, type MessageStore } from '../store/store.js';
 import { MailroomSMTPServer, type MailroomSmtpOptions } from './immediate-greeting.js';
+import { inboxFor, type InboxRouting } from '../mail/inbox-route.js';
+import { autoTags } from '../mail/tags.js';
 import { AbortedMessageError, readMessage } from './receive.js';
 import type { TlsMaterial } from './tls.js';
 import type { SmtpHooks } from './hooks.js';
@@ -36,6 +38,8 @@ export interface SmtpListenerOptions {
   hooks?: SmtpHooks | null;
   /** Instruments each connection before it greets (session-tap.ts). */
   onConnection?: MailroomSmtpOptions['onConnection'];
+  /** How a message's inbox is chosen (--inbox-from); defaults to the AUTH username. */
+  inboxRouting?: InboxRouting;
 }
 
 /** Counters the listener keeps (exposed through /api/info). */
@@ -93,13 +97,14 @@ export function createSmtpListener(options: SmtpListenerOptions): SmtpListener {
     const envelope = envelopeOf(session);
     const parsed = await parseMessage(raw);
     const view = viewOf(parsed, envelope);
-    const decided = hooks?.dataEnd(session, envelope, view.subject, raw, DEFAULT_INBOX);
+    const inbox = inboxFor(options.inboxRouting ?? { kind: 'auth' }, envelope);
+    const decided = hooks?.dataEnd(session, envelope, view.subject, raw, inbox);
     if (decided) {
       const outcome = await decided;
       if (outcome.kind === 'drop') return outcome.id;
       if (outcome.kind === 'disconnect') return null;
     }
-    const stored = store.add({ raw, envelope, view });
+    const stored = store.add({ raw, envelope, view, inbox, tags: autoTags({ ...parsed, bcc: view.bcc }) });
     hooks?.delivered(session, stored.id);
     counters.accepted++;
     log.info(

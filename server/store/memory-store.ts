@@ -1,11 +1,18 @@
-// In-memory MessageStore: an arrival-ordered array (with tombstones, compacted lazily) plus an id
-// map. Insert, get, delete and evict are O(1) amortised; a newest-first page is O(page) when
-// unfiltered. Caps on count and bytes are enforced synchronously at insert, oldest first.
+// In-memory MessageStore: an arrival-ordered array (with tombstones, compacted lazily), an id map
+// and secondary indexes (memory-index.ts). Insert, get, delete and evict are O(1) amortised plus the
+// message's own index keys; an unfiltered page is O(page); a search scans only the candidates of
+// its most selective indexed term. Caps on count and bytes are global, oldest first; an optional
+// per-inbox cap evicts that inbox's oldest.
 
 import type { EventBus } from '../events/bus.js';
 import type { MessageView, StoredMessage } from '../mail/types.js';
 import { summaryOf } from '../mail/view.js';
 import { createIdGenerator } from '../mail/id.js';
+import { isCompiledQuery } from '../mail/search.js';
+import { normalizeInbox } from '../mail/inbox-route.js';
+import { normalizeTags } from '../mail/tags.js';
+import { MemoryIndexes } from './memory-index.js';
+import { createTagOps } from './memory-tags.js';
 import {
   DEFAULT_INBOX,
   StoreError,
@@ -14,23 +21,26 @@ import {
   type ListPage,
   type MessageStore,
   type NewMessage,
+  type Scope,
   type StoreStats,
-  type TagStats,
 } from './store.js';
 
 export interface MemoryStoreOptions {
   maxMessages: number;
   maxBytes: number;
+  /** Messages kept per inbox (its oldest are evicted); null for no per-inbox cap. */
+  maxPerInbox?: number | null;
   bus: EventBus;
 }
 
-interface Entry extends StoredMessage {
+/** A stored message plus the store's bookkeeping. */
+export interface Entry extends StoredMessage {
   /** Bytes charged against maxBytes. */
   cost: number;
   alive: boolean;
 }
 
-const ENTRY_OVERHEAD = 512; // object headers, envelope, map slot: measured order of magnitude per message
+const ENTRY_OVERHEAD = 768; // object headers, envelope, map slots and index entries: measured order of magnitude per message
 const COMPACT_MIN_DEAD = 1024; // below this many tombstones compaction is not worth a pass
 
 /** Rough heap cost of the parsed view; strings counted at 1 byte/char (most mail is Latin). */
@@ -39,41 +49,36 @@ function viewCost(v: MessageView): number {
   for (const list of [v.to, v.cc, v.bcc, v.replyTo]) for (const a of list) n += 48 + a.name.length + a.address.length;
   if (v.from) n += 48 + v.from.name.length + v.from.address.length;
   n += v.parts.length * 160;
+  n += v.search.text.length + 64;
   return n;
 }
 
 /** Creates an empty in-memory store bound to the given bus. */
 export function createMemoryStore(options: MemoryStoreOptions): MessageStore {
   const { maxMessages, maxBytes, bus } = options;
+  const maxPerInbox = options.maxPerInbox ?? null;
   const nextId = createIdGenerator();
   const byId = new Map<string, Entry>();
+  const index = new MemoryIndexes<Entry>();
   let order: Entry[] = [];
   let head = 0; // order[0..head) are gone (evicted or compacted away)
   let dead = 0; // tombstones in order[head..]
   let seq = 0;
   let bytes = 0;
-  let unread = 0;
   const counters = { received: 0, deleted: 0, evicted: 0 };
-  const perInbox = new Map<string, { total: number; unread: number }>();
-
-  function inboxCounts(name: string) {
-    let c = perInbox.get(name);
-    if (!c) perInbox.set(name, (c = { total: 0, unread: 0 }));
-    return c;
-  }
 
   function unlink(e: Entry): void {
+    index.remove(e);
     e.alive = false;
     byId.delete(e.id);
     bytes -= e.cost;
-    const c = inboxCounts(e.inbox);
-    c.total--;
-    if (!e.read) {
-      unread--;
-      c.unread--;
-    }
-    if (c.total === 0) perInbox.delete(e.inbox);
     e.raw = Buffer.alloc(0); // release the bytes now; the tombstone lingers until compaction
+  }
+
+  /** Removes an entry that is not at the head of `order` (it becomes a tombstone). */
+  function unlinkInside(e: Entry): void {
+    unlink(e);
+    dead++;
   }
 
   function compactIfWorthIt(): void {
@@ -100,17 +105,33 @@ export function createMemoryStore(options: MemoryStoreOptions): MessageStore {
     return undefined;
   }
 
-  /** Index of the first entry with seq >= target (binary search over order[head..]). */
-  function lowerBound(target: number): number {
-    let lo = head;
-    let hi = order.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (order[mid]!.seq < target) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+  function scopeInbox(scope: Scope): string | null {
+    return scope.inbox ? normalizeInbox(scope.inbox) : null;
   }
+
+  /** Entries in scope, newest first, as an iterator (full scan or index candidates). */
+  function* inScope(scope: Scope, belowSeq = Infinity): Generator<Entry> {
+    const inbox = scopeInbox(scope);
+    const query = scope.query && !scope.query.all ? scope.query : null;
+    const filter = scope.filter ?? null;
+    const hints = [...(query?.hints ?? []), ...(isCompiledQuery(filter) ? filter.hints : [])];
+    const matches = (e: Entry) => e.alive && (inbox === null || e.inbox === inbox) && (!query || query(e)) && (!filter || filter(e));
+    const candidates = inbox !== null || hints.length ? index.plan(hints, inbox, byId.size) : null;
+    if (candidates) {
+      for (const e of candidates) if (e.seq < belowSeq && matches(e)) yield e;
+      return;
+    }
+    for (let i = order.length - 1; i >= head; i--) {
+      const e = order[i]!;
+      if (e.seq >= belowSeq) continue;
+      if (matches(e)) yield e;
+    }
+  }
+
+  const publishTags = (changed: StoredMessage[]) => {
+    if (changed.length) bus.publish({ type: 'message:tags', messages: changed.map((m) => ({ id: m.id, tags: m.tags })) });
+  };
+  const tagOps = createTagOps({ index, byId, publish: publishTags });
 
   const store: MessageStore = {
     add(message: NewMessage): StoredMessage {
@@ -118,7 +139,14 @@ export function createMemoryStore(options: MemoryStoreOptions): MessageStore {
       if (cost > maxBytes) {
         throw new StoreError('too_large', `message needs ${cost} bytes but the store holds at most ${maxBytes}`);
       }
+      const inbox = normalizeInbox(message.inbox ?? '') || DEFAULT_INBOX;
       const evicted: string[] = [];
+      const box = maxPerInbox ? index.inboxes.get(inbox) : undefined;
+      while (box && box.entries.size >= maxPerInbox!) {
+        const oldest = box.entries.values().next().value!;
+        unlinkInside(oldest);
+        evicted.push(oldest.id);
+      }
       while (byId.size >= maxMessages || bytes + cost > maxBytes) {
         const e = evictOldest();
         if (!e) break;
@@ -128,22 +156,19 @@ export function createMemoryStore(options: MemoryStoreOptions): MessageStore {
         id: nextId(),
         seq: ++seq,
         receivedAt: message.receivedAt ?? Date.now(),
-        inbox: message.inbox ?? DEFAULT_INBOX,
+        inbox,
         raw: message.raw,
         envelope: message.envelope,
         view: message.view,
         read: false,
-        tags: message.tags ?? [],
+        tags: normalizeTags(message.tags ?? []).map((t) => index.spelling(t)),
         cost,
         alive: true,
       };
       order.push(entry);
       byId.set(entry.id, entry);
+      index.insert(entry);
       bytes += cost;
-      unread++;
-      const c = inboxCounts(entry.inbox);
-      c.total++;
-      c.unread++;
       counters.received++;
       counters.evicted += evicted.length;
       compactIfWorthIt();
@@ -156,38 +181,43 @@ export function createMemoryStore(options: MemoryStoreOptions): MessageStore {
       return byId.get(id);
     },
 
-    list({ limit, cursor, inbox, filter }: ListOptions): ListPage {
-      const start = cursor ? lowerBound(Number.parseInt(cursor, 36)) - 1 : order.length - 1;
-      const matches = (e: Entry) => e.alive && (!inbox || e.inbox === inbox) && (!filter || filter(e));
+    list(options: ListOptions): ListPage {
+      const { limit, cursor } = options;
+      const belowSeq = cursor ? Number.parseInt(cursor, 36) : Infinity;
+      const unfiltered = !options.filter && (!options.query || options.query.all);
+      const inbox = scopeInbox(options);
       const messages: StoredMessage[] = [];
-      let i = start;
-      for (; i >= head && messages.length < limit; i--) {
-        const e = order[i]!;
-        if (matches(e)) messages.push(e);
-      }
       let more = false;
-      for (; i >= head; i--) {
-        if (matches(order[i]!)) {
-          more = true;
-          break;
+      let total = 0;
+      let unreadMatches = 0;
+      if (unfiltered) {
+        // Fast path: O(page); totals come from counters.
+        const box = inbox === null ? null : index.inboxes.get(inbox);
+        total = inbox === null ? byId.size : (box?.entries.size ?? 0);
+        unreadMatches = inbox === null ? index.unread.size : (box?.unread ?? 0);
+        for (const e of inScope(options, belowSeq)) {
+          if (messages.length === limit) {
+            more = true;
+            break;
+          }
+          messages.push(e);
+        }
+      } else {
+        for (const e of inScope(options)) {
+          total++;
+          if (!e.read) unreadMatches++;
+          if (e.seq >= belowSeq) continue;
+          if (messages.length < limit) messages.push(e);
+          else more = true;
         }
       }
       const last = messages[messages.length - 1];
       const nextCursor = more && last ? last.seq.toString(36) : null;
-      if (!filter) {
-        const c = inbox ? (perInbox.get(inbox) ?? { total: 0, unread: 0 }) : { total: byId.size, unread };
-        return { messages, total: c.total, unread: c.unread, nextCursor };
-      }
-      let total = 0;
-      let unreadMatches = 0;
-      for (let j = head; j < order.length; j++) {
-        const e = order[j]!;
-        if (matches(e)) {
-          total++;
-          if (!e.read) unreadMatches++;
-        }
-      }
       return { messages, total, unread: unreadMatches, nextCursor };
+    },
+
+    select(scope) {
+      return [...inScope(scope)];
     },
 
     delete(ids) {
@@ -195,8 +225,7 @@ export function createMemoryStore(options: MemoryStoreOptions): MessageStore {
       for (const id of ids) {
         const e = byId.get(id);
         if (!e) continue;
-        unlink(e);
-        dead++;
+        unlinkInside(e);
         removed.push(id);
       }
       counters.deleted += removed.length;
@@ -205,28 +234,25 @@ export function createMemoryStore(options: MemoryStoreOptions): MessageStore {
       return removed.length;
     },
 
-    clear(inbox) {
+    clear(inboxName) {
       let n = 0;
-      if (!inbox) {
+      const inbox = inboxName ? normalizeInbox(inboxName) : null;
+      if (inbox === null) {
         n = byId.size;
         for (let i = head; i < order.length; i++) order[i]!.alive = false;
         byId.clear();
-        perInbox.clear();
+        index.clear();
         order = [];
-        head = dead = bytes = unread = 0;
+        head = dead = bytes = 0;
       } else {
-        for (let i = head; i < order.length; i++) {
-          const e = order[i]!;
-          if (e.alive && e.inbox === inbox) {
-            unlink(e);
-            dead++;
-            n++;
-          }
+        for (const e of [...(index.inboxes.get(inbox)?.entries ?? [])]) {
+          unlinkInside(e);
+          n++;
         }
         compactIfWorthIt();
       }
       counters.deleted += n;
-      if (n) bus.publish({ type: 'store:cleared', inbox: inbox ?? null });
+      if (n) bus.publish({ type: 'store:cleared', inbox });
       return n;
     },
 
@@ -235,9 +261,7 @@ export function createMemoryStore(options: MemoryStoreOptions): MessageStore {
       const apply = (e: Entry) => {
         if (!e.alive || e.read === read) return;
         e.read = read;
-        const delta = read ? -1 : 1;
-        unread += delta;
-        inboxCounts(e.inbox).unread += delta;
+        index.readChanged(e);
         changed.push(e.id);
       };
       if (Array.isArray(target)) {
@@ -246,28 +270,26 @@ export function createMemoryStore(options: MemoryStoreOptions): MessageStore {
           if (e) apply(e);
         }
       } else {
-        const { inbox } = target as { inbox?: string | null };
-        for (let i = head; i < order.length; i++) {
-          const e = order[i]!;
-          if (!inbox || e.inbox === inbox) apply(e);
-        }
+        const inbox = scopeInbox(target as Scope);
+        // Marking read only touches unread entries; marking unread touches the scope.
+        const pool = read ? [...index.unread] : inbox === null ? [...byId.values()] : [...(index.inboxes.get(inbox)?.entries ?? [])];
+        for (const e of pool) if (inbox === null || e.inbox === inbox) apply(e);
       }
       if (changed.length) bus.publish({ type: 'message:read', ids: changed, read });
       return changed.length;
     },
 
     inboxes(): InboxStats[] {
-      return [...perInbox].map(([name, c]) => ({ name, total: c.total, unread: c.unread })).sort((a, b) => a.name.localeCompare(b.name));
+      return [...index.inboxes].map(([name, c]) => ({ name, total: c.entries.size, unread: c.unread })).sort((a, b) => a.name.localeCompare(b.name));
     },
 
-    tags(): TagStats[] {
-      const counts = new Map<string, number>();
-      for (const e of byId.values()) for (const t of e.tags) counts.set(t, (counts.get(t) ?? 0) + 1);
-      return [...counts].map(([name, count]) => ({ name, count })).sort((a, b) => a.name.localeCompare(b.name));
-    },
+    tags: tagOps.tags,
+    updateTags: tagOps.updateTags,
+    renameTag: tagOps.renameTag,
+    deleteTag: tagOps.deleteTag,
 
     stats(): StoreStats {
-      return { count: byId.size, unread, bytes, ...counters };
+      return { count: byId.size, unread: index.unread.size, bytes, ...counters };
     },
   };
   return store;

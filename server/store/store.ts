@@ -2,6 +2,7 @@
 // shared contract suite in test/unit/store-contract.ts. Every mutation is published on the bus.
 
 import type { Envelope, MessageView, StoredMessage } from '../mail/types.js';
+import type { CompiledQuery, MessagePredicate } from '../mail/search.js';
 
 /** What the SMTP side hands to the store. */
 export interface NewMessage {
@@ -14,14 +15,27 @@ export interface NewMessage {
   receivedAt?: number;
 }
 
-export interface ListOptions {
+/** Which messages an operation covers: all of them, narrowed by inbox, query and/or predicate. */
+export interface Scope {
+  inbox?: string | null;
+  /** A compiled search: an adapter may use its index hints, and must apply it as a predicate. */
+  query?: CompiledQuery | null;
+  /** Extra predicate; totals then count matches. */
+  filter?: MessagePredicate | null;
+}
+
+export interface ListOptions extends Scope {
   /** Page size, 1..MAX_PAGE. */
   limit: number;
   /** From a previous page's nextCursor; null/undefined for the newest page. */
   cursor?: string | null;
-  inbox?: string | null;
-  /** Extra predicate (search); totals then count matches. */
-  filter?: ((m: StoredMessage) => boolean) | null;
+}
+
+/** A change to the tags of some messages: replace them all, or add and/or remove some. */
+export interface TagChange {
+  set?: readonly string[];
+  add?: readonly string[];
+  remove?: readonly string[];
 }
 
 export interface ListPage {
@@ -61,6 +75,8 @@ export interface MessageStore {
   get(id: string): StoredMessage | undefined;
   /** Newest first, cursor-paginated. */
   list(options: ListOptions): ListPage;
+  /** Every message in scope, newest first (for bulk operations). */
+  select(scope: Scope): StoredMessage[];
   /** Deletes the given ids; returns how many existed. */
   delete(ids: readonly string[]): number;
   /** Deletes everything, or everything in one inbox; returns the count removed. */
@@ -69,6 +85,12 @@ export interface MessageStore {
   setRead(target: readonly string[] | { all: true; inbox?: string | null }, read: boolean): number;
   inboxes(): InboxStats[];
   tags(): TagStats[];
+  /** Changes the tags of the given ids (normalised; case-insensitively unique); returns the messages changed. */
+  updateTags(ids: readonly string[], change: TagChange): StoredMessage[];
+  /** Renames a tag on every message (merging into `to` if that exists); returns how many changed. */
+  renameTag(from: string, to: string): number;
+  /** Removes a tag from every message; returns how many changed. */
+  deleteTag(name: string): number;
   stats(): StoreStats;
 }
 

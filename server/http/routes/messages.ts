@@ -8,19 +8,11 @@ import type { MessageStore } from '../../store/store.js';
 import { ApiError, notFound } from '../errors.js';
 import type { ParsedCache } from '../parsed-cache.js';
 import { contentDisposition, safeContentType } from '../download.js';
-import { countResponse, detailSchema, errorSchema, headerSchema, idParams, inboxSchema, listQuery, listResponse, summarySchema, tagSchema } from '../schemas.js';
+import { countResponse, detailSchema, errorSchema, headerSchema, idParams, listQuery, listResponse, summarySchema } from '../schemas.js';
 import { sendPreview } from '../preview.js';
-import { compileQuery, QueryError, type MessagePredicate } from '../../mail/search.js';
+import { isScoped, scopeOf, searchParamsSchema, type SearchParams } from '../query.js';
 
-/** Compiles a search query, turning a QueryError into a 400 that says what and where. */
-export function compileOrThrow(query: string): MessagePredicate {
-  try {
-    return compileQuery(query);
-  } catch (err) {
-    if (err instanceof QueryError) throw new ApiError(400, 'invalid_query', `${err.message} (at character ${err.position + 1})`);
-    throw err;
-  }
-}
+export { compileOrThrow } from '../query.js';
 
 export interface MessagesRouteDeps {
   store: MessageStore;
@@ -37,6 +29,24 @@ const idsBody = {
   additionalProperties: false,
 } as const;
 
+const tagList = { type: 'array', items: { type: 'string', minLength: 1, maxLength: 200 }, maxItems: 100 } as const;
+
+/** Body of the bulk PATCH: what to change, and which messages (ids, or a scope). */
+interface BulkBody extends SearchParams {
+  read?: boolean;
+  tags?: string[];
+  addTags?: string[];
+  removeTags?: string[];
+  ids?: string[];
+}
+
+/** The explicit ids of a bulk request, or null when it targets a scope; ids plus a scope is a 400. */
+function targetIds(params: SearchParams & { ids?: string[] }): string[] | null {
+  if (!params.ids) return null;
+  if (isScoped(params)) throw new ApiError(400, 'bad_request', 'give either ids or inbox/query, not both');
+  return params.ids;
+}
+
 /** Registers /api/messages routes. */
 export async function messagesRoutes(app: FastifyInstance, { store, parsed }: MessagesRouteDeps): Promise<void> {
   const load = (id: string): StoredMessage => {
@@ -46,37 +56,14 @@ export async function messagesRoutes(app: FastifyInstance, { store, parsed }: Me
   };
   const errors = { 400: errorSchema, 404: errorSchema };
 
-  app.get<{ Querystring: { limit: number; cursor?: string; query?: string; inbox?: string } }>(
+  app.get<{ Querystring: SearchParams & { limit: number; cursor?: string } }>(
     '/api/messages',
     { schema: { summary: 'List or search messages, newest first', querystring: listQuery, response: { 200: listResponse, 400: errorSchema } } },
     async (request) => {
-      const { limit, cursor, query, inbox } = request.query;
-      const filter = query?.trim() ? compileOrThrow(query) : null;
-      const page = store.list({ limit, cursor: cursor ?? null, inbox: inbox || null, filter });
+      const { limit, cursor } = request.query;
+      const page = store.list({ limit, cursor: cursor ?? null, ...scopeOf(request.query) });
       return { ...page, messages: page.messages.map(summaryOf) };
     },
-  );
-
-  app.get(
-    '/api/inboxes',
-    {
-      schema: {
-        summary: 'Inboxes with total and unread counts',
-        response: { 200: { type: 'object', required: ['inboxes'], properties: { inboxes: { type: 'array', items: inboxSchema } } } },
-      },
-    },
-    async () => ({ inboxes: store.inboxes() }),
-  );
-
-  app.get(
-    '/api/tags',
-    {
-      schema: {
-        summary: 'Tags with message counts',
-        response: { 200: { type: 'object', required: ['tags'], properties: { tags: { type: 'array', items: tagSchema } } } },
-      },
-    },
-    async () => ({ tags: store.tags() }),
   );
 
   app.get<{ Params: { id: string } }>(
@@ -161,35 +148,52 @@ export async function messagesRoutes(app: FastifyInstance, { store, parsed }: Me
     },
   );
 
-  app.patch<{ Params: { id: string }; Body: { read: boolean } }>(
+  app.patch<{ Params: { id: string }; Body: { read?: boolean; tags?: string[] } }>(
     '/api/messages/:id',
     {
       schema: {
-        summary: 'Mark one message read or unread',
+        summary: 'Mark one message read or unread and/or replace its tags',
         params: idParams,
-        body: { type: 'object', required: ['read'], properties: { read: { type: 'boolean' } }, additionalProperties: false },
+        body: { type: 'object', minProperties: 1, properties: { read: { type: 'boolean' }, tags: tagList }, additionalProperties: false },
         response: { 200: summarySchema, ...errors },
       },
     },
     async (request) => {
       const m = load(request.params.id);
-      store.setRead([m.id], request.body.read);
+      const { read, tags } = request.body;
+      if (read !== undefined) store.setRead([m.id], read);
+      if (tags) store.updateTags([m.id], { set: tags });
       return summaryOf(m);
     },
   );
 
-  app.patch<{ Body: { read: boolean; ids?: string[] } }>(
+  app.patch<{ Body: BulkBody }>(
     '/api/messages',
     {
       schema: {
-        summary: 'Mark the listed messages (or all) read or unread',
-        body: { type: 'object', required: ['read'], properties: { read: { type: 'boolean' }, ids: idsBody.properties.ids }, additionalProperties: false },
+        summary: 'Mark read/unread and/or change tags of the listed messages, or of all in scope (inbox, query)',
+        body: {
+          type: 'object',
+          minProperties: 1,
+          properties: { read: { type: 'boolean' }, tags: tagList, addTags: tagList, removeTags: tagList, ids: idsBody.properties.ids, ...searchParamsSchema },
+          additionalProperties: false,
+        },
         response: { 200: countResponse('updated'), 400: errorSchema },
       },
     },
     async (request) => {
-      const { ids, read } = request.body;
-      return { updated: store.setRead(ids ?? { all: true }, read) };
+      const body = request.body;
+      const { read, tags, addTags, removeTags } = body;
+      const tagging = tags !== undefined || addTags !== undefined || removeTags !== undefined;
+      if (read === undefined && !tagging) throw new ApiError(400, 'bad_request', 'nothing to change: give read, tags, addTags or removeTags');
+      const targets = targetIds(body) ?? store.select(scopeOf(body)).map((m) => m.id);
+      const updated = new Set<string>();
+      if (read !== undefined) {
+        for (const id of targets) if (store.get(id)?.read === !read) updated.add(id);
+        store.setRead(targets, read);
+      }
+      if (tagging) for (const m of store.updateTags(targets, { set: tags, add: addTags, remove: removeTags })) updated.add(m.id);
+      return { updated: updated.size };
     },
   );
 
@@ -202,7 +206,7 @@ export async function messagesRoutes(app: FastifyInstance, { store, parsed }: Me
     },
   );
 
-  app.delete<{ Body: { ids?: string[] } | undefined }>(
+  app.delete<{ Body: (SearchParams & { ids?: string[] }) | undefined; Querystring: SearchParams }>(
     '/api/messages',
     {
       // No body at all means "delete all"; validate it as an empty object.
@@ -210,15 +214,19 @@ export async function messagesRoutes(app: FastifyInstance, { store, parsed }: Me
         request.body ??= {};
       },
       schema: {
-        summary: 'Delete the listed messages, or all when no ids are given',
-        body: idsBody,
+        summary: 'Delete the listed messages, or all in scope (inbox, query; in the body or the query string), or everything',
+        body: { ...idsBody, properties: { ...idsBody.properties, ...searchParamsSchema } },
+        querystring: { type: 'object', properties: searchParamsSchema, additionalProperties: false },
         response: { 200: countResponse('deleted'), 400: errorSchema },
       },
     },
     async (request) => {
-      const ids = request.body?.ids;
-      if (ids && ids.length === 0) throw new ApiError(400, 'bad_request', 'ids is empty; omit it to delete all messages');
-      return { deleted: ids ? store.delete(ids) : store.clear() };
+      const params: SearchParams & { ids?: string[] } = { ...request.query, ...(request.body ?? {}) };
+      if (params.ids && params.ids.length === 0) throw new ApiError(400, 'bad_request', 'ids is empty; omit it to delete all messages');
+      const ids = targetIds(params);
+      if (ids) return { deleted: store.delete(ids) };
+      if (!params.query?.trim()) return { deleted: store.clear(params.inbox || null) };
+      return { deleted: store.delete(store.select(scopeOf(params)).map((m) => m.id)) };
     },
   );
 }

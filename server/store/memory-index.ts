@@ -1,0 +1,193 @@
+// Secondary indexes of the in-memory store: folded address, message-id, tag and inbox -> entries,
+// and the set of unread entries. Maintenance per message is bounded by its own addresses and tags.
+// plan() picks the most selective indexed AND-term of a query and returns only its candidates.
+
+import type { IndexHint } from '../mail/search.js';
+import { SEG, segStart } from '../mail/search-view.js';
+import type { StoredMessage } from '../mail/types.js';
+import { fold } from '../mail/fold.js';
+
+/** One key's entries: a lone entry (the common case for ids and unique addresses) or a set. */
+type Bucket<E> = E | Set<E>;
+
+/** A multimap that stores single members without allocating a Set. */
+class MultiMap<E extends object> {
+  readonly map = new Map<string, Bucket<E>>();
+
+  add(key: string, e: E): void {
+    const b = this.map.get(key);
+    if (b === undefined) this.map.set(key, e);
+    else if (b instanceof Set) b.add(e);
+    else if (b !== e) this.map.set(key, new Set([b, e]));
+  }
+
+  remove(key: string, e: E): void {
+    const b = this.map.get(key);
+    if (b === e) this.map.delete(key);
+    else if (b instanceof Set) {
+      b.delete(e);
+      if (b.size === 1) this.map.set(key, b.values().next().value!);
+      else if (b.size === 0) this.map.delete(key);
+    }
+  }
+
+  size(key: string): number {
+    const b = this.map.get(key);
+    return b === undefined ? 0 : b instanceof Set ? b.size : 1;
+  }
+
+  members(key: string): Iterable<E> {
+    const b = this.map.get(key);
+    return b === undefined ? [] : b instanceof Set ? b : [b];
+  }
+
+  /** Members of every key containing `part` (a folded substring): cost O(distinct keys + members). */
+  containing(part: string, into: Set<E>): void {
+    for (const [key, b] of this.map) {
+      if (!key.includes(part)) continue;
+      if (b instanceof Set) for (const e of b) into.add(e);
+      else into.add(b);
+    }
+  }
+}
+
+/** Index keys of a message's addresses: the folded `name <address>` entries of its search view. */
+function addressKeys(m: StoredMessage): string[] {
+  const v = m.view.search;
+  const text = v.text.slice(segStart(v, SEG.from), v.ends[SEG.replyTo]);
+  return [...new Set(text.split(/[\u0000\u0001]/).filter(Boolean))];
+}
+
+function messageIdKey(m: StoredMessage): string {
+  const v = m.view.search;
+  return v.text.slice(segStart(v, SEG.messageId), v.ends[SEG.messageId]);
+}
+
+/** Full scans are cheaper than building a candidate list that covers most of the mailbox. */
+const SCAN_FRACTION = 0.5;
+/** Below this many candidates, a substring scan of every distinct address is not worth it. */
+const SUBSTRING_PLAN_MIN = 64;
+
+export interface TagInfo<E> {
+  /** Display spelling (the first one seen; tags are unique case-insensitively). */
+  name: string;
+  members: Set<E>;
+}
+
+/** The index set; the store calls it on every insert, removal, read change and tag change. */
+export class MemoryIndexes<E extends StoredMessage> {
+  readonly addresses = new MultiMap<E>();
+  readonly messageIds = new MultiMap<E>();
+  /** Folded tag -> spelling and members. */
+  readonly tags = new Map<string, TagInfo<E>>();
+  /** Inbox -> its entries in arrival order (so the first is the inbox's oldest). */
+  readonly inboxes = new Map<string, { entries: Set<E>; unread: number }>();
+  readonly unread = new Set<E>();
+
+  insert(e: E): void {
+    for (const k of addressKeys(e)) this.addresses.add(k, e);
+    const id = messageIdKey(e);
+    if (id) this.messageIds.add(id, e);
+    let box = this.inboxes.get(e.inbox);
+    if (!box) this.inboxes.set(e.inbox, (box = { entries: new Set(), unread: 0 }));
+    box.entries.add(e);
+    if (!e.read) {
+      this.unread.add(e);
+      box.unread++;
+    }
+    for (const t of e.tags) this.tagAdded(e, t);
+  }
+
+  remove(e: E): void {
+    for (const k of addressKeys(e)) this.addresses.remove(k, e);
+    const id = messageIdKey(e);
+    if (id) this.messageIds.remove(id, e);
+    const box = this.inboxes.get(e.inbox);
+    if (box) {
+      box.entries.delete(e);
+      if (!e.read) box.unread--;
+      if (box.entries.size === 0) this.inboxes.delete(e.inbox);
+    }
+    this.unread.delete(e);
+    for (const t of e.tags) this.tagRemoved(e, t);
+  }
+
+  readChanged(e: E): void {
+    const box = this.inboxes.get(e.inbox)!;
+    if (e.read) {
+      this.unread.delete(e);
+      box.unread--;
+    } else {
+      this.unread.add(e);
+      box.unread++;
+    }
+  }
+
+  /** The stored spelling for a tag: an existing tag's if one matches case-insensitively. */
+  spelling(tag: string): string {
+    return this.tags.get(fold(tag))?.name ?? tag;
+  }
+
+  tagAdded(e: E, tag: string): void {
+    const key = fold(tag);
+    let info = this.tags.get(key);
+    if (!info) this.tags.set(key, (info = { name: tag, members: new Set() }));
+    info.members.add(e);
+  }
+
+  tagRemoved(e: E, tag: string): void {
+    const key = fold(tag);
+    const info = this.tags.get(key);
+    if (!info) return;
+    info.members.delete(e);
+    if (info.members.size === 0) this.tags.delete(key);
+  }
+
+  clear(): void {
+    this.addresses.map.clear();
+    this.messageIds.map.clear();
+    this.tags.clear();
+    this.inboxes.clear();
+    this.unread.clear();
+  }
+
+  /**
+   * Candidates for a query: the members of its most selective indexed AND-term (and of the inbox
+   * scope), newest first; null when no term is selective enough and a full scan is better.
+   */
+  plan(hints: readonly IndexHint[], inbox: string | null, live: number): E[] | null {
+    let best: Iterable<E> | null = null;
+    let bestSize = Math.max(1, Math.floor(live * SCAN_FRACTION));
+    const consider = (members: Iterable<E>, size: number) => {
+      if (size < bestSize) {
+        best = members;
+        bestSize = size;
+      }
+    };
+    if (inbox !== null) {
+      const box = this.inboxes.get(inbox);
+      consider(box?.entries ?? [], box?.entries.size ?? 0);
+    }
+    for (const h of hints) {
+      if (h.kind === 'tag') {
+        const info = this.tags.get(h.value);
+        consider(info?.members ?? [], info?.members.size ?? 0);
+      } else if (h.kind === 'inbox') {
+        const box = this.inboxes.get(h.value);
+        consider(box?.entries ?? [], box?.entries.size ?? 0);
+      } else if (h.kind === 'unread') consider(this.unread, this.unread.size);
+    }
+    for (const h of hints) {
+      if (bestSize <= SUBSTRING_PLAN_MIN) break;
+      if (h.kind !== 'address' && h.kind !== 'message-id') continue;
+      const index = h.kind === 'address' ? this.addresses : this.messageIds;
+      // Substring semantics (as Mailpit): every key containing the value contributes its members.
+      const found = new Set<E>();
+      index.containing(h.value, found);
+      consider(found, found.size);
+    }
+    if (best === null) return null;
+    const out = [...(best as Iterable<E>)];
+    return out.sort((a, b) => b.seq - a.seq);
+  }
+}

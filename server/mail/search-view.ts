@@ -2,7 +2,7 @@
 // holding every searchable field as a segment, plus the segment end offsets. Search never re-reads
 // raw MIME; a query is a few indexOf calls over this string.
 
-import { fold, foldSpace } from './fold.js';
+import { fold } from './fold.js';
 import type { Address, Header } from './types.js';
 
 /** Searchable text of one message. Segments are separated by U+0000, entries within one by U+0001. */
@@ -20,13 +20,15 @@ export const HEADER_VALUE = '\u0002'; // separates a header's name from its valu
 const MAX_BODY_CHARS = 512 * 1024; // body text searched per message; bounds memory for huge mails
 const MAX_HEADER_CHARS = 64 * 1024; // header index per message
 
-// Control characters a query can never contain, so matches cannot span segments or entries.
+// Separator characters are folded to spaces too, so no match can span segments or entries.
 // eslint-disable-next-line no-control-regex
-const CONTROLS = /[\u0000-\u0002]/g;
+const SPACE_OR_CONTROL = /[\s\u0000-\u0002]+/g;
+/** Folded, whitespace runs (and separator characters) collapsed to one space: one copy, one regex pass. */
+const clean = (s: string) => fold(s).replace(SPACE_OR_CONTROL, ' ').trim();
 
 /** The folded form of one address as stored and indexed: `name <address>` or `<address>`. */
 export function addressKey(a: Address): string {
-  return foldSpace(a.name ? `${a.name} <${a.address}>` : `<${a.address}>`).replace(CONTROLS, ' ');
+  return clean(a.name ? `${a.name} <${a.address}>` : `<${a.address}>`);
 }
 
 /** What the view is built from (a subset of the parsed message plus the derived Bcc). */
@@ -48,8 +50,6 @@ export interface SearchSource {
 function htmlText(html: string): string {
   return html.slice(0, MAX_BODY_CHARS * 2).replace(/<[^>]*>/g, ' ').replace(/&nbsp;/g, ' ').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 }
-
-const clean = (s: string) => foldSpace(s).replace(CONTROLS, ' ');
 
 /** Builds the search view; cost is linear in the (capped) body and header sizes. */
 export function searchViewOf(src: SearchSource): SearchView {

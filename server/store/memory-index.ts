@@ -6,6 +6,7 @@ import type { IndexHint } from '../mail/search.js';
 import { SEG, segStart } from '../mail/search-view.js';
 import type { StoredMessage } from '../mail/types.js';
 import { fold } from '../mail/fold.js';
+import { KeyDirectory } from './key-directory.js';
 
 /** One key's entries: a lone entry (the common case for ids and unique addresses) or a set. */
 type Bucket<E> = E | Set<E>;
@@ -13,22 +14,36 @@ type Bucket<E> = E | Set<E>;
 /** A multimap that stores single members without allocating a Set. */
 class MultiMap<E extends object> {
   readonly map = new Map<string, Bucket<E>>();
+  readonly #directory = new KeyDirectory();
 
   add(key: string, e: E): void {
     const b = this.map.get(key);
-    if (b === undefined) this.map.set(key, e);
+    if (b === undefined) {
+      this.map.set(key, e);
+      this.#directory.added(key);
+    }
     else if (b instanceof Set) b.add(e);
     else if (b !== e) this.map.set(key, new Set([b, e]));
   }
 
   remove(key: string, e: E): void {
     const b = this.map.get(key);
-    if (b === e) this.map.delete(key);
+    if (b === e) this.dropKey(key);
     else if (b instanceof Set) {
       b.delete(e);
       if (b.size === 1) this.map.set(key, b.values().next().value!);
-      else if (b.size === 0) this.map.delete(key);
+      else if (b.size === 0) this.dropKey(key);
     }
+  }
+
+  private dropKey(key: string): void {
+    this.map.delete(key);
+    this.#directory.removed(() => this.map.keys());
+  }
+
+  clear(): void {
+    this.map.clear();
+    this.#directory.clear();
   }
 
   size(key: string): number {
@@ -41,13 +56,13 @@ class MultiMap<E extends object> {
     return b === undefined ? [] : b instanceof Set ? b : [b];
   }
 
-  /** Members of every key containing `part` (a folded substring): cost O(distinct keys + members). */
+  /** Members of every key containing `part` (a folded substring): an indexOf pass over the key directory plus the members. */
   containing(part: string, into: Set<E>): void {
-    for (const [key, b] of this.map) {
-      if (!key.includes(part)) continue;
+    this.#directory.search(part, (key) => {
+      const b = this.map.get(key);
       if (b instanceof Set) for (const e of b) into.add(e);
-      else into.add(b);
-    }
+      else if (b !== undefined) into.add(b);
+    });
   }
 }
 
@@ -144,8 +159,8 @@ export class MemoryIndexes<E extends StoredMessage> {
   }
 
   clear(): void {
-    this.addresses.map.clear();
-    this.messageIds.map.clear();
+    this.addresses.clear();
+    this.messageIds.clear();
     this.tags.clear();
     this.inboxes.clear();
     this.unread.clear();

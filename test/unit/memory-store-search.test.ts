@@ -171,3 +171,34 @@ test('inbox names are case-insensitive and setRead/clear can be scoped to one', 
   assert.deepEqual(store.inboxes().map((i) => i.name), ['suite-b']);
   assert.equal(store.stats().unread, 1);
 });
+
+test('the key directory finds exactly the live keys containing a substring, across chunks and rebuilds', async () => {
+  const { KeyDirectory } = await import('../../server/store/key-directory.js');
+  const dir = new KeyDirectory();
+  const live = new Set<string>();
+  const r = rng(7);
+  const check = () => {
+    for (const part of ['user1', '@example', 'user12@', '<', 'zzz', 'example.test>']) {
+      const found = new Set<string>();
+      dir.search(part, (k) => {
+        if (live.has(k)) found.add(k);
+      });
+      assert.deepEqual([...found].sort(), [...live].filter((k) => k.includes(part)).sort(), part);
+    }
+  };
+  for (let i = 0; i < 5000; i++) {
+    const key = `user${i} <user${i}@example.test>`;
+    live.add(key);
+    dir.added(key);
+  }
+  check();
+  for (const k of [...live]) {
+    if (r() < 0.8) {
+      live.delete(k);
+      dir.removed(() => live); // triggers rebuilds once most keys are stale
+    }
+  }
+  dir.added('user12 <user12@example.test>'); // re-added after removal: may repeat, never missing
+  live.add('user12 <user12@example.test>');
+  check();
+});

@@ -68,7 +68,8 @@ test('eviction at the byte cap keeps the store under it', async () => {
     }
     const info = (await (await fetch(`${s.url}/api/info`)).json()) as { messages: { bytes: number; count: number; evicted: number } };
     assert.ok(info.messages.bytes <= 20_000, `store bytes ${info.messages.bytes}`);
-    assert.ok(info.messages.count >= 2 && info.messages.count <= 3);
+    // Each message is charged its raw bytes plus its search view (about the text body again), so 1–3 fit.
+    assert.ok(info.messages.count >= 1 && info.messages.count <= 3, `count ${info.messages.count}`);
     assert.equal(info.messages.evicted, 10 - info.messages.count);
     // One message bigger than the whole store is refused with 552, nothing evicted for it.
     const big = await sendRaw(s.smtpPort, 'a@example.test', ['b@example.test'], `Subject: huge\r\n\r\n${'z'.repeat(30_000)}\r\n`);

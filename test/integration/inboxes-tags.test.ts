@@ -103,6 +103,8 @@ test('tags: from X-Tags and plus-addressing, set per message and in bulk, rename
     assert.deepEqual((await getJson(`${server.url}/api/tags/ci`, json('DELETE'))).body, { updated: 2 });
     assert.equal((await getJson(`${server.url}/api/tags/nope`, json('DELETE'))).status, 404);
     assert.equal((await getJson(`${server.url}/api/tags/bob`, json('PUT', { name: '!!!' }))).status, 400);
+    assert.equal((await getJson(`${server.url}/api/messages/${a}`, json('PATCH', { tags: ['ok', '<>'] }))).status, 400);
+    assert.equal((await getJson(`${server.url}/api/messages`, json('PATCH', { ids: [a], addTags: ['***'] }))).status, 400);
     assert.deepEqual(await tags(), [
       { name: 'bob', count: 1 },
       { name: 'Important', count: 2 },

@@ -10,6 +10,7 @@ import type { ParsedCache } from '../parsed-cache.js';
 import { contentDisposition, safeContentType } from '../download.js';
 import { countResponse, detailSchema, errorSchema, headerSchema, idParams, listQuery, listResponse, summarySchema } from '../schemas.js';
 import { sendPreview } from '../preview.js';
+import { normalizeTag } from '../../mail/tags.js';
 import { isScoped, scopeOf, searchParamsSchema, type SearchParams } from '../query.js';
 
 export { compileOrThrow } from '../query.js';
@@ -38,6 +39,15 @@ interface BulkBody extends SearchParams {
   addTags?: string[];
   removeTags?: string[];
   ids?: string[];
+}
+
+/** Rejects tags with no usable characters (they would otherwise vanish silently). */
+function checkTags(...lists: Array<readonly string[] | undefined>): void {
+  for (const list of lists) {
+    for (const t of list ?? []) {
+      if (!normalizeTag(t)) throw new ApiError(400, 'bad_request', `tag ${JSON.stringify(t)} has no usable characters (letters, digits, - _ . @ and spaces)`);
+    }
+  }
 }
 
 /** The explicit ids of a bulk request, or null when it targets a scope; ids plus a scope is a 400. */
@@ -161,6 +171,7 @@ export async function messagesRoutes(app: FastifyInstance, { store, parsed }: Me
     async (request) => {
       const m = load(request.params.id);
       const { read, tags } = request.body;
+      checkTags(tags);
       if (read !== undefined) store.setRead([m.id], read);
       if (tags) store.updateTags([m.id], { set: tags });
       return summaryOf(m);
@@ -186,6 +197,7 @@ export async function messagesRoutes(app: FastifyInstance, { store, parsed }: Me
       const { read, tags, addTags, removeTags } = body;
       const tagging = tags !== undefined || addTags !== undefined || removeTags !== undefined;
       if (read === undefined && !tagging) throw new ApiError(400, 'bad_request', 'nothing to change: give read, tags, addTags or removeTags');
+      checkTags(tags, addTags);
       const targets = targetIds(body) ?? store.select(scopeOf(body)).map((m) => m.id);
       const updated = new Set<string>();
       if (read !== undefined) {

@@ -90,8 +90,9 @@ export function segStart(view: SearchView, seg: number): number {
 export function inSegments(view: SearchView, needle: string, from: number, to = from): boolean {
   const start = segStart(view, from);
   const end = view.ends[to]!;
-  const at = view.text.indexOf(needle, start);
-  return at !== -1 && at + needle.length <= end;
+  if (end - start < needle.length) return false;
+  // A slice is O(1) in V8 (a view on the same characters) and bounds the scan to the segments.
+  return view.text.slice(start, end).includes(needle);
 }
 
 /** True when the message has the header (folded name), and, if given, its value contains `value`. */

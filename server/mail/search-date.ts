@@ -49,6 +49,21 @@ function wallToUtc(wallMs: number, offsetAt: Offsetter): number {
 const ISO = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
 const US = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;
 const EPOCH = /^\d{10}$/;
+const COMPACT = /^(\d{4})(\d{2})(\d{2})$/; // 20240131
+const TIME = String.raw`(?:[T ,]\s*(\d{1,2}):(\d{2})(?::(\d{2}))?)?\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})?`;
+// "2 Jan 2024", "Tue, 02 Jan 2024 10:00:00 +0000" (RFC 5322), "January 2, 2024 14:30".
+const DAY_MONTH = new RegExp(String.raw`^(?:[a-z]{3,9},?\s+)?(\d{1,2})\s+([a-z]{3,9})\.?,?\s+(\d{4})` + TIME + '$', 'i');
+const MONTH_DAY = new RegExp(String.raw`^(?:[a-z]{3,9},?\s+)?([a-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})` + TIME + '$', 'i');
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
+/** Month number (1-12) of an English month name or its 3-letter abbreviation; 0 when unknown. */
+function monthOf(name: string): number {
+  const n = name.toLowerCase();
+  const i = MONTHS.indexOf(n.slice(0, 3));
+  if (i === -1) return 0;
+  const full = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'][i]!;
+  return n.length === 3 || n === full || (i === 8 && n === 'sept') ? i + 1 : 0;
+}
 
 function daysIn(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate();
@@ -57,16 +72,18 @@ function daysIn(year: number, month: number): number {
 /**
  * Parses a query date to epoch ms. Accepted: `2024-01-31`, `2024/01/31`, `2024.01.31`, each with an
  * optional time `T14:30`, ` 14:30:15` (seconds and .ms optional) and an optional explicit offset
- * (`Z`, `+02:00`, `-0500`, which overrides `tz`); US `01/31/2024` (month first, as Mailpit);
- * and 10-digit Unix seconds. A date without a time means the start of that day in `tz`.
+ * (`Z`, `+02:00`, `-0500`, which overrides `tz`); compact `20240131`; US `01/31/2024` (month
+ * first, as Mailpit); English month names (`2 Jan 2024`, `January 2, 2024 14:30`, RFC 5322
+ * `Tue, 02 Jan 2024 10:00:00 +0000`); and 10-digit Unix seconds. A date without a time means the start of that day in `tz`.
  */
 export function parseQueryDate(text: string, tz: string): number | null {
   const v = text.trim();
   if (EPOCH.test(v)) return Number(v) * 1000;
   let y: number, mo: number, d: number, h = 0, mi = 0, s = 0, ms = 0;
   let zone: string | undefined;
-  const iso = ISO.exec(v);
+  const iso = ISO.exec(v) ?? (COMPACT.test(v) ? ISO.exec(v.replace(COMPACT, '$1-$2-$3')) : null);
   const us = iso ? null : US.exec(v);
+  const named = iso || us ? null : (DAY_MONTH.exec(v) ?? MONTH_DAY.exec(v));
   if (iso) {
     [y, mo, d] = [Number(iso[1]), Number(iso[2]), Number(iso[3])];
     if (iso[4] !== undefined) [h, mi, s] = [Number(iso[4]), Number(iso[5]), Number(iso[6] ?? 0)];
@@ -75,6 +92,11 @@ export function parseQueryDate(text: string, tz: string): number | null {
   } else if (us) {
     [mo, d, y] = [Number(us[1]), Number(us[2]), Number(us[3])];
     if (us[4] !== undefined) [h, mi, s] = [Number(us[4]), Number(us[5]), Number(us[6] ?? 0)];
+  } else if (named) {
+    const dayFirst = /^\d/.test(named[1]!);
+    [d, mo, y] = [Number(dayFirst ? named[1] : named[2]), monthOf(dayFirst ? named[2]! : named[1]!), Number(named[3])];
+    if (named[4] !== undefined) [h, mi, s] = [Number(named[4]), Number(named[5]), Number(named[6] ?? 0)];
+    zone = named[7] && /^(utc|gmt)$/i.test(named[7]) ? 'Z' : named[7];
   } else return null;
   if (mo < 1 || mo > 12 || d < 1 || d > daysIn(y, mo) || h > 23 || mi > 59 || s > 59) return null;
   const wall = Date.UTC(y, mo - 1, d, h, mi, s, ms);

@@ -49,6 +49,9 @@ export interface ParseOptions {
   tz?: string | null;
 }
 
+const MAX_TERMS = 100; // each term costs a pass over the candidates; bounds the work one query can ask for
+const MAX_DEPTH = 32; // parenthesis nesting; bounds recursion in the parser and the matcher
+
 const KEYS = new Set([
   'from', 'to', 'cc', 'bcc', 'reply-to', 'addressed', 'subject', 'message-id', 'body', 'attachment',
   'tag', 'inbox', 'is', 'has', 'larger', 'smaller', 'before', 'after', 'header',
@@ -128,7 +131,12 @@ export function parseQuery(query: string, options: ParseOptions = {}): QueryNode
   const tz = options.tz || localTimeZone();
   if (!isTimeZone(tz)) throw new QueryError(`unknown time zone "${tz}" in the tz parameter`, 0);
   const tokens = tokenize(query);
+  let terms = 0;
+  for (const t of tokens) {
+    if (t.t === 'term' && ++terms > MAX_TERMS) throw new QueryError(`too many terms (at most ${MAX_TERMS})`, t.pos);
+  }
   let k = 0;
+  let depth = 0;
 
   // Gmail's precedence: OR binds tighter than the (implicit or explicit) AND.
   function parseAnd(): QueryNode {
@@ -164,7 +172,9 @@ export function parseQuery(query: string, options: ParseOptions = {}): QueryNode
     let node: QueryNode;
     if (tok.t === '(') {
       if (tokens[k]?.t === ')') throw new QueryError('empty parentheses', tok.pos);
+      if (++depth > MAX_DEPTH) throw new QueryError(`parentheses nested deeper than ${MAX_DEPTH}`, tok.pos);
       node = parseAnd();
+      depth--;
       if (tokens[k]?.t !== ')') throw new QueryError("'(' is never closed", tok.pos);
       k++;
     } else if (tok.t === 'term') {

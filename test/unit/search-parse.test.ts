@@ -118,6 +118,8 @@ const errors: Array<[string, RegExp, number]> = [
   ['-', /'-' must be followed by a term/, 0],
   ['a ! b', /'!' must be followed by a term/, 2],
   ['""', /empty phrase/, 0],
+  ['('.repeat(33) + 'a' + ')'.repeat(33), /parentheses nested deeper than 32/, 32],
+  [Array.from({ length: 101 }, (_, i) => `w${i}`).join(' '), /too many terms \(at most 100\)/, 390],
 ];
 
 for (const [query, message, position] of errors) {

@@ -121,11 +121,22 @@ export function createMemoryStore(options: MemoryStoreOptions): MessageStore {
       for (const e of candidates) if (e.seq < belowSeq && matches(e)) yield e;
       return;
     }
-    for (let i = order.length - 1; i >= head; i--) {
+    for (let i = belowSeq === Infinity ? order.length - 1 : lowerBound(belowSeq) - 1; i >= head; i--) {
       const e = order[i]!;
-      if (e.seq >= belowSeq) continue;
       if (matches(e)) yield e;
     }
+  }
+
+  /** Index of the first entry with seq >= target (binary search over order[head..], which is seq-sorted). */
+  function lowerBound(target: number): number {
+    let lo = head;
+    let hi = order.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (order[mid]!.seq < target) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   const publishTags = (changed: StoredMessage[]) => {

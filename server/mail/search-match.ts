@@ -18,7 +18,9 @@ export type IndexHint =
   | { kind: 'inbox'; value: string }
   | { kind: 'unread' }
   | { kind: 'address'; value: string }
-  | { kind: 'message-id'; value: string };
+  | { kind: 'message-id'; value: string }
+  /** An OR of indexable terms: the union of their candidates. */
+  | { kind: 'any'; hints: IndexHint[] };
 
 /** Segment range [first, last] each text field searches. */
 const FIELD_SEGMENTS: Record<TextField, [number, number]> = {
@@ -91,6 +93,10 @@ export function predicateOf(node: QueryNode): MessagePredicate {
 }
 
 function hintOf(node: QueryNode): IndexHint | null {
+  if (node.type === 'or') {
+    const hints = node.nodes.map(hintOf);
+    return hints.every((h) => h !== null) ? { kind: 'any', hints: hints as IndexHint[] } : null;
+  }
   if (node.type === 'not') {
     const inner = node.node;
     return inner.type === 'term' && inner.filter.kind === 'is' && inner.filter.value === 'read' ? { kind: 'unread' } : null;
@@ -104,7 +110,7 @@ function hintOf(node: QueryNode): IndexHint | null {
   return null;
 }
 
-/** Index hints for the top-level AND-terms of a tree (terms inside OR or NOT give none). */
+/** Index hints for the top-level AND-terms of a tree; an OR gives one when every branch does. */
 export function hintsOf(node: QueryNode): IndexHint[] {
   const terms = node.type === 'and' ? node.nodes : [node];
   return terms.map(hintOf).filter((h): h is IndexHint => h !== null);

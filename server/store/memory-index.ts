@@ -166,6 +166,28 @@ export class MemoryIndexes<E extends StoredMessage> {
     this.unread.clear();
   }
 
+  /** The members of one hint without copying (cheap kinds only); null for substring kinds. */
+  private direct(h: IndexHint): { members: Iterable<E>; size: number } | null {
+    if (h.kind === 'tag') {
+      const info = this.tags.get(h.value);
+      return { members: info?.members ?? [], size: info?.members.size ?? 0 };
+    }
+    if (h.kind === 'inbox') {
+      const box = this.inboxes.get(h.value);
+      return { members: box?.entries ?? [], size: box?.entries.size ?? 0 };
+    }
+    if (h.kind === 'unread') return { members: this.unread, size: this.unread.size };
+    return null;
+  }
+
+  /** Adds a hint's candidates to `into`: substring kinds scan the key directory, `any` unions. */
+  private collect(h: IndexHint, into: Set<E>): void {
+    if (h.kind === 'any') for (const child of h.hints) this.collect(child, into);
+    else if (h.kind === 'address') this.addresses.containing(h.value, into);
+    else if (h.kind === 'message-id') this.messageIds.containing(h.value, into);
+    else for (const e of this.direct(h)!.members) into.add(e);
+  }
+
   /**
    * Candidates for a query: the members of its most selective indexed AND-term (and of the inbox
    * scope), newest first; null when no term is selective enough and a full scan is better.
@@ -183,22 +205,17 @@ export class MemoryIndexes<E extends StoredMessage> {
       const box = this.inboxes.get(inbox);
       consider(box?.entries ?? [], box?.entries.size ?? 0);
     }
+    // O(1)-sized terms first; substring and OR terms cost a directory scan or a union, so they are
+    // only materialised while the best candidate list is still large.
     for (const h of hints) {
-      if (h.kind === 'tag') {
-        const info = this.tags.get(h.value);
-        consider(info?.members ?? [], info?.members.size ?? 0);
-      } else if (h.kind === 'inbox') {
-        const box = this.inboxes.get(h.value);
-        consider(box?.entries ?? [], box?.entries.size ?? 0);
-      } else if (h.kind === 'unread') consider(this.unread, this.unread.size);
+      const d = this.direct(h);
+      if (d) consider(d.members, d.size);
     }
     for (const h of hints) {
       if (bestSize <= SUBSTRING_PLAN_MIN) break;
-      if (h.kind !== 'address' && h.kind !== 'message-id') continue;
-      const index = h.kind === 'address' ? this.addresses : this.messageIds;
-      // Substring semantics (as Mailpit): every key containing the value contributes its members.
+      if (this.direct(h)) continue;
       const found = new Set<E>();
-      index.containing(h.value, found);
+      this.collect(h, found);
       consider(found, found.size);
     }
     if (best === null) return null;

@@ -44,6 +44,9 @@ const QUERIES = [
   'reply-to:nobody',
   'tag:missing',
   'to:e',
+  'tag:news OR tag:"a b"',
+  '(tag:urgent OR to:alice) is:unread',
+  'inbox:suite-b OR from:eve OR message-id:msg-3',
 ];
 
 function randomMessage(r: () => number, n: number) {

@@ -173,5 +173,8 @@ test('index hints name only top-level positive AND-terms', () => {
     { kind: 'message-id', value: 'abc' },
   ]);
   assert.deepEqual(hints('!is:read'), [{ kind: 'unread' }]);
-  assert.deepEqual(hints('-to:bob (tag:x OR tag:y) -tag:z'), []);
+  assert.deepEqual(hints('tag:x OR (to:a OR inbox:b)'), [
+    { kind: 'any', hints: [{ kind: 'tag', value: 'x' }, { kind: 'any', hints: [{ kind: 'address', value: 'a' }, { kind: 'inbox', value: 'b' }] }] },
+  ]);
+  assert.deepEqual(hints('-to:bob (tag:x OR subject:y) -tag:z (a b)'), []);
 });

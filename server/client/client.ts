@@ -160,18 +160,22 @@ export class MailroomClient {
     return (await this.#json<{ deleted: number }>('DELETE', '/api/messages', { ids })).deleted;
   }
 
-  /** Deletes every message. */
-  async deleteAll(): Promise<number> {
-    return (await this.#json<{ deleted: number }>('DELETE', '/api/messages')).deleted;
+  /** Deletes every message, or only those in one inbox and/or matching a query. */
+  async deleteAll(scope: { inbox?: string; query?: string } = {}): Promise<number> {
+    const q = new URLSearchParams();
+    if (scope.inbox) q.set('inbox', scope.inbox);
+    if (scope.query) q.set('query', scope.query);
+    const qs = q.toString();
+    return (await this.#json<{ deleted: number }>('DELETE', `/api/messages${qs ? `?${qs}` : ''}`)).deleted;
   }
 
-  /** Marks messages (one, several, or all) read or unread; resolves with how many changed. */
-  async markRead(ids: string | string[] | 'all', read = true): Promise<number> {
+  /** Marks messages (one, several, or all, optionally all of one inbox) read or unread; resolves with how many changed. */
+  async markRead(ids: string | string[] | 'all', read = true, scope: { inbox?: string } = {}): Promise<number> {
     if (typeof ids === 'string' && ids !== 'all') {
       await this.#json('PATCH', `/api/messages/${encodeURIComponent(ids)}`, { read });
       return 1;
     }
-    return (await this.#json<{ updated: number }>('PATCH', '/api/messages', ids === 'all' ? { read } : { read, ids })).updated;
+    return (await this.#json<{ updated: number }>('PATCH', '/api/messages', ids === 'all' ? { read, ...(scope.inbox ? { inbox: scope.inbox } : {}) } : { read, ids })).updated;
   }
 
   /** Inboxes with their counts. */

@@ -8,6 +8,7 @@ import WebSocket from 'ws';
 import { startTestServer } from '../helpers/server.js';
 import { getJson, type ListBody } from '../helpers/api.js';
 import { parseInboxRouting } from '../../server/mail/inbox-route.js';
+import { createClient } from '../../server/client/index.js';
 import type { Mailroom } from '../../server/start.js';
 
 const json = (method: string, body?: unknown) => ({
@@ -57,6 +58,24 @@ test('two suites sending in parallel with their own SMTP usernames each see and 
     assert.equal((await getJson(`${server.url}/api/inboxes/suite-b`, json('DELETE'))).status, 404);
     assert.deepEqual((await getJson<{ inboxes: unknown[] }>(`${server.url}/api/inboxes`)).body.inboxes, [{ name: 'default', total: 1, unread: 1 }]);
     assert.deepEqual((await getJson(`${server.url}/api/messages`, json('DELETE', { inbox: 'default' }))).body, { deleted: 1 });
+  } finally {
+    await server.close();
+  }
+});
+
+test('the client library scopes delete-all, mark-all and wait to one inbox', async () => {
+  const server = await startTestServer();
+  try {
+    const client = createClient(server.url);
+    await send(server, { to: 'a@example.test', subject: 'for A' }, 'Suite-A');
+    await send(server, { to: 'b@example.test', subject: 'for B' }, 'suite-b');
+    assert.equal((await client.waitForMessage('subject:"for a"', { inbox: 'SUITE-A', timeout: 2000 })).subject, 'for A');
+    assert.equal(await client.markRead('all', true, { inbox: 'suite-b' }), 1);
+    assert.deepEqual((await client.inboxes()).map((i) => [i.name, i.unread]), [['suite-a', 1], ['suite-b', 0]]);
+    assert.equal(await client.deleteAll({ inbox: 'suite-a' }), 1);
+    assert.deepEqual((await client.inboxes()).map((i) => i.name), ['suite-b']);
+    assert.equal(await client.deleteAll({ query: 'subject:nothing-matches' }), 0);
+    assert.equal(await client.deleteAll(), 1);
   } finally {
     await server.close();
   }

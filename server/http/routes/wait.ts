@@ -13,6 +13,8 @@ import { ApiError, errorBody } from '../errors.js';
 import type { ParsedCache } from '../parsed-cache.js';
 import { detailSchema, errorSchema } from '../schemas.js';
 import { compileOrThrow } from './messages.js';
+import { searchParamsSchema } from '../query.js';
+import { normalizeInbox } from '../../mail/inbox-route.js';
 
 export interface WaitRouteDeps {
   store: MessageStore;
@@ -95,7 +97,7 @@ export async function waitRoutes(app: FastifyInstance, { store, bus, parsed, max
     return { ...detailOf(m, p), remoteResources: p.html ? countRemoteResources(p.html) : 0 };
   };
 
-  app.get<{ Querystring: { query?: string; inbox?: string; timeout?: string; since?: string; count?: number } }>(
+  app.get<{ Querystring: { query?: string; tz?: string; inbox?: string; timeout?: string; since?: string; count?: number } }>(
     '/api/messages/wait',
     {
       schema: {
@@ -104,6 +106,7 @@ export async function waitRoutes(app: FastifyInstance, { store, bus, parsed, max
           type: 'object',
           properties: {
             query: { type: 'string', maxLength: 4096 },
+            tz: searchParamsSchema.tz,
             inbox: { type: 'string', maxLength: 256 },
             timeout: { type: 'string', maxLength: 32 },
             since: { type: 'string', pattern: MARKER_PATTERN },
@@ -122,11 +125,11 @@ export async function waitRoutes(app: FastifyInstance, { store, bus, parsed, max
     },
     async (request, reply: FastifyReply) => {
       const { query = '', since } = request.query;
-      const inbox = request.query.inbox || null;
+      const inbox = normalizeInbox(request.query.inbox ?? '') || null; // inbox names are stored folded
       const countMode = request.query.count !== undefined;
       const count = request.query.count ?? 1;
       const timeoutMs = Math.min(request.query.timeout === undefined ? DEFAULT_WAIT_MS : parseWaitTimeout(request.query.timeout), maxWait);
-      const predicate = query.trim() ? compileOrThrow(query) : () => true;
+      const predicate = query.trim() ? compileOrThrow(query, request.query.tz) : () => true;
       if (hub.size >= MAX_WAITERS) throw new ApiError(429, 'too_many_waits', `${MAX_WAITERS} waits are already held; retry when some have answered`);
 
       // Scan what is stored, then subscribe, in one synchronous stretch: nothing can slip between.

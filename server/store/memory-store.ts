@@ -40,7 +40,7 @@ export interface Entry extends StoredMessage {
   alive: boolean;
 }
 
-const ENTRY_OVERHEAD = 768; // object headers, envelope, map slots and index entries: measured order of magnitude per message
+const ENTRY_OVERHEAD = 2048; // objects, envelope, id/order/index entries: test/bench/search-bench.ts measures ~6.3 KB of heap+bytes for a 1.7 KB message
 const COMPACT_MIN_DEAD = 1024; // below this many tombstones compaction is not worth a pass
 
 /** Rough heap cost of the parsed view; strings counted at 1 byte/char (most mail is Latin). */

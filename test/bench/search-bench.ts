@@ -1,7 +1,7 @@
 // Search benchmark (a program, not a test): stores 100,000 ~2 KB messages through store.add and times
 // selective and full-text queries, then reports memory per message.
 //
-//   node --expose-gc --import tsx test/bench/search-bench.ts [count]
+//   npm run bench:search [-- count]   (= node --expose-gc --import tsx test/bench/search-bench.ts [count])
 //
 // One real message is parsed with mailparser once; each stored message gets its own raw bytes and a
 // view built by the real viewOf() from a varied copy of that parse (distinct sender, recipient,

@@ -92,6 +92,8 @@ export interface MessageStore {
   /** Removes a tag from every message; returns how many changed. */
   deleteTag(name: string): number;
   stats(): StoreStats;
+  /** Releases files and handles (persistent adapters); the store is unusable afterwards. */
+  close?(): void;
 }
 
 export type StoreErrorCode = 'too_large';

@@ -1,0 +1,6 @@
+// The in-memory adapter against the shared MessageStore contract.
+
+import { createMemoryStore } from '../../server/store/memory-store.js';
+import { describeStore } from './store-contract.js';
+
+describeStore('memory', ({ maxMessages, maxBytes, bus }) => createMemoryStore({ maxMessages, maxBytes, bus }));

@@ -256,7 +256,7 @@ export function describeStore(name: string, factory: StoreFactory): void {
       assert.deepEqual(events, []);
       assert.equal(store.setRead({ all: true, inbox: 'a' }, true), 2);
       assert.equal(events.length, 1);
-      assert.deepEqual(new Set((events[0] as { ids: string[] }).ids), new Set([a[1], a[2]]));
+      assert.deepEqual(new Set((events[0]! as { ids: string[] }).ids), new Set([a[1], a[2]]));
       assert.deepEqual(store.inboxes(), [
         { name: 'a', total: 3, unread: 0 },
         { name: 'b', total: 2, unread: 1 },
@@ -264,7 +264,7 @@ export function describeStore(name: string, factory: StoreFactory): void {
       assert.equal(store.stats().unread, 1);
       drain();
       assert.equal(store.setRead({ all: true }, false), 4);
-      assert.deepEqual((events[0] as { read: boolean }).read, false);
+      assert.deepEqual((events[0]! as { read: boolean }).read, false);
       assert.equal(store.stats().unread, 5);
       assert.equal(store.list({ limit: 10 }).unread, 5);
       assert.equal(store.setRead({ all: true }, true), 5);
@@ -335,7 +335,7 @@ export function describeStore(name: string, factory: StoreFactory): void {
       drain();
       const big = store.add(newMessage('big', { rawSize: 2 * size + 100 })).id;
       assert.equal(events[0]!.type, 'message:evicted');
-      const evicted = (events[0] as { ids: string[] }).ids;
+      const evicted = (events[0]! as { ids: string[] }).ids;
       assert.ok(evicted.length >= 2 && evicted.length <= 3, `evicted ${evicted.length}`);
       assert.deepEqual(evicted, ids.slice(0, evicted.length), 'oldest first');
       assert.equal(events[1]!.type, 'message:new');

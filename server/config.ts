@@ -59,6 +59,7 @@ export interface Config {
   webhookBackoff: number;
   inboxFrom: InboxRouting;
   maxMessagesPerInbox: number | null;
+  dataDir: string;
 }
 
 type Parser<T> = (raw: string) => T;
@@ -140,6 +141,7 @@ export const OPTIONS = [
   opt({ key: 'webhookBackoff', flag: 'webhook-backoff', default: '1s', help: 'Delay before the first webhook retry; doubles with each retry (at most 60 s)', parse: parseDuration }),
   opt({ key: 'inboxFrom', flag: 'inbox-from', default: 'auth', help: 'Which inbox a message goes to: auth (the SMTP AUTH username, else "default"), recipient-domain, recipient-local (before any +tag), or pattern:<regex> matched against each recipient (group 1, else the whole match); recipient routing falls back to auth', parse: parseInboxRouting }),
   opt({ key: 'maxMessagesPerInbox', flag: 'max-messages-per-inbox', default: '', help: 'Messages kept per inbox; that inbox\'s oldest are evicted (the global caps still apply); off when empty', parse: (v) => (v === '' ? null : parseInt10(v)) }),
+  opt({ key: 'dataDir', flag: 'data-dir', default: '', help: 'Directory to keep messages in (SQLite) so they survive a restart; in memory only when empty', parse: (v) => v }),
 ] as const;
 
 /** A configuration problem, naming the option and the bad value. */

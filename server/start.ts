@@ -12,6 +12,7 @@ import { version, webRoot as defaultWebRoot } from './paths.js';
 import { createSmtpListener } from './smtp/smtp-listener.js';
 import { loadTls, type TlsMaterial } from './smtp/tls.js';
 import { createMemoryStore } from './store/memory-store.js';
+import { openSqliteStore } from './store/sqlite-store.js';
 import type { MessageStore } from './store/store.js';
 import type { EventBus } from './events/bus.js';
 import { buildUnhappyPaths, type UnhappyPaths } from './start-unhappy.js';
@@ -52,7 +53,8 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
   let ready = false;
 
   const bus = createEventBus();
-  const store = createMemoryStore({ maxMessages: config.maxMessages, maxBytes: config.maxStoreBytes, maxPerInbox: config.maxMessagesPerInbox, bus });
+  const limits = { maxMessages: config.maxMessages, maxBytes: config.maxStoreBytes, maxPerInbox: config.maxMessagesPerInbox, bus };
+  const store = config.dataDir ? openSqliteStore({ dataDir: config.dataDir, ...limits }) : createMemoryStore(limits);
   // STARTTLS by default only with the operator's certificate: most SMTP clients upgrade
   // opportunistically and then refuse a self-signed certificate, which would break plain apps.
   const starttls = config.smtpStarttls === 'on' || (config.smtpStarttls === 'auto' && Boolean(config.smtpTlsCert));
@@ -125,12 +127,13 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
     feed.close();
     await Promise.allSettled([smtp.close(), app.close()]);
     unhappy.close();
+    store.close?.();
     throw err;
   }
   ready = true;
   const httpPort = (app.server.address() as AddressInfo).port;
   const url = `http://${urlHost(config.listen.host)}:${httpPort}`;
-  log.info({ smtp: `${config.smtp.host}:${smtp.port}`, http: url, smtps: smtp.smtpsPort ?? undefined }, 'mailroom ready');
+  log.info({ smtp: `${config.smtp.host}:${smtp.port}`, http: url, smtps: smtp.smtpsPort ?? undefined, dataDir: config.dataDir || undefined, messages: store.stats().count }, 'mailroom ready');
 
   let closing: Promise<void> | null = null;
   return {
@@ -149,6 +152,7 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
         feed.close();
         unhappy.close();
         await Promise.all([smtp.close(), app.close()]);
+        store.close?.();
       })();
       return closing;
     },

@@ -31,6 +31,8 @@ export interface MemoryStoreOptions {
   /** Messages kept per inbox (its oldest are evicted); null for no per-inbox cap. */
   maxPerInbox?: number | null;
   bus: EventBus;
+  /** Id source; defaults to random ids (a persistent adapter passes stored ids back in on restore). */
+  createId?: () => string;
 }
 
 /** A stored message plus the store's bookkeeping. */
@@ -57,7 +59,7 @@ function viewCost(v: MessageView): number {
 export function createMemoryStore(options: MemoryStoreOptions): MessageStore {
   const { maxMessages, maxBytes, bus } = options;
   const maxPerInbox = options.maxPerInbox ?? null;
-  const nextId = createIdGenerator();
+  const nextId = options.createId ?? createIdGenerator();
   const byId = new Map<string, Entry>();
   const index = new MemoryIndexes<Entry>();
   let order: Entry[] = [];

@@ -1,0 +1,90 @@
+// The SQLite adapter: the shared contract, plus what only a durable store promises.
+
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createEventBus, type MailEvent } from '../../server/events/bus.js';
+import { openSqliteStore } from '../../server/store/sqlite-store.js';
+import { describeStore, newMessage } from './store-contract.js';
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'mailroom-sqlite-'));
+  dirs.push(d);
+  return d;
+}
+after(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+describeStore('sqlite', ({ maxMessages, maxBytes, bus }) => openSqliteStore({ dataDir: tempDir(), maxMessages, maxBytes, bus }));
+
+function open(dataDir: string, limits: { maxMessages?: number; maxBytes?: number } = {}) {
+  const events: MailEvent[] = [];
+  const bus = createEventBus();
+  bus.subscribe((e) => events.push(e));
+  const store = openSqliteStore({ dataDir, maxMessages: 1000, maxBytes: 64 * 1024 * 1024, bus, ...limits });
+  return { store, events };
+}
+
+test('messages, ids, read flags, tags and inboxes survive a reopen; mutations persist', () => {
+  const dir = tempDir();
+  const a = open(dir);
+  const m1 = a.store.add(newMessage('first', { rawSize: 5000, inbox: 'team', tags: ['x'], receivedAt: 1_700_000_000_000 }));
+  const m2 = a.store.add(newMessage('second'));
+  const m3 = a.store.add(newMessage('third'));
+  a.store.setRead([m2.id], true);
+  a.store.delete([m3.id]);
+  a.store.close!();
+
+  const b = open(dir);
+  assert.deepEqual(b.events, [], 'restoring publishes nothing');
+  assert.deepEqual(b.store.list({ limit: 10 }).messages.map((m) => m.id), [m2.id, m1.id]);
+  const r1 = b.store.get(m1.id)!;
+  assert.ok(r1.raw.equals(m1.raw));
+  assert.deepEqual([r1.inbox, r1.tags, r1.receivedAt, r1.read], ['team', ['x'], 1_700_000_000_000, false]);
+  assert.deepEqual(r1.view, m1.view);
+  assert.deepEqual(r1.envelope, m1.envelope);
+  assert.equal(b.store.get(m2.id)!.read, true);
+  assert.equal(b.store.get(m3.id), undefined);
+  const s = b.store.stats();
+  assert.deepEqual([s.count, s.unread, s.received, s.deleted, s.evicted], [2, 1, 0, 0, 0], 'lifetime counters restart at zero');
+  const m4 = b.store.add(newMessage('fourth'));
+  assert.ok(m4.seq > b.store.get(m2.id)!.seq, 'new arrivals sort after restored ones');
+  b.store.clear('team');
+  b.store.close!();
+
+  const c = open(dir);
+  assert.deepEqual(c.store.list({ limit: 10 }).messages.map((m) => m.id), [m4.id, m2.id]);
+  c.store.clear();
+  c.store.close!();
+  const d = open(dir);
+  assert.equal(d.store.stats().count, 0);
+  d.store.close!();
+});
+
+test('lowered caps at restart evict the oldest from memory and from disk', () => {
+  const dir = tempDir();
+  const a = open(dir);
+  const ids = Array.from({ length: 5 }, (_, i) => a.store.add(newMessage(`m${i}`)).id);
+  a.store.close!();
+  const b = open(dir, { maxMessages: 2 });
+  assert.deepEqual(b.store.list({ limit: 10 }).messages.map((m) => m.id), [ids[4], ids[3]]);
+  b.store.close!();
+  const c = open(dir);
+  assert.equal(c.store.stats().count, 2, 'evicted rows were removed from disk');
+  c.store.close!();
+});
+
+test('a second process cannot open the same data dir', () => {
+  const dir = tempDir();
+  const a = open(dir);
+  a.store.add(newMessage('mine'));
+  assert.throws(() => open(dir), /in use by another Mailroom/);
+  a.store.close!();
+  const b = open(dir);
+  assert.equal(b.store.stats().count, 1);
+  b.store.close!();
+});

@@ -1,0 +1,48 @@
+// Runs the real CLI as a child process (through tsx, so it is the current source) and reads its
+// ports from the 'mailroom ready' log line.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface CliServer {
+  child: ChildProcess;
+  smtpPort: number;
+  url: string;
+  /** Every stdout line so far (pino JSON). */
+  lines: string[];
+  /** Resolves with the exit code or signal once the process has ended. */
+  exited: Promise<number | string | null>;
+}
+
+/** Starts `mailroom` on loopback port 0 with extra flags; rejects if it exits or is not ready in time. */
+export function startCli(args: string[], env: Record<string, string> = {}, timeoutMs = 30_000): Promise<CliServer> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli.ts', '--smtp', '127.0.0.1:0', '--listen', '127.0.0.1:0', '--log-level', 'info', ...args], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | string | null>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`mailroom not ready within ${timeoutMs} ms; stderr: ${stderr}`));
+    }, timeoutMs);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`mailroom exited (${code}) before it was ready; stderr: ${stderr}`));
+    });
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      lines.push(line);
+      if (!line.includes('"mailroom ready"')) return;
+      const entry = JSON.parse(line) as { smtp: string; http: string };
+      clearTimeout(timer);
+      resolve({ child, smtpPort: Number(entry.smtp.split(':').pop()), url: entry.http, lines, exited });
+    });
+  });
+}

@@ -9,6 +9,7 @@ import { buildApp } from './http/app.js';
 import { routeUpgrades } from './http/upgrade.js';
 import type { Logger } from './log.js';
 import { version, webRoot as defaultWebRoot } from './paths.js';
+import { createMetrics, type Metrics } from './metrics.js';
 import { createSmtpListener } from './smtp/smtp-listener.js';
 import { loadTls, type TlsMaterial } from './smtp/tls.js';
 import { createMemoryStore } from './store/memory-store.js';
@@ -37,6 +38,8 @@ export interface Mailroom {
   log: Logger;
   /** Failure injection, rejected list, sessions, release and webhooks (start-unhappy.ts). */
   unhappy: UnhappyPaths;
+  /** Prometheus metrics; parts added later set their gauges here (e.g. metrics.waitPending). */
+  metrics: Metrics;
   /** Stops listening, drops feed clients and releases every handle. Idempotent. */
   close(): Promise<void>;
 }
@@ -65,6 +68,8 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
   // Late-bound so /api/info can report the listener and feed built after the app.
   let smtpInfo: () => Record<string, unknown> = () => ({});
   let feedClients = () => 0;
+  let smtpCounters: () => Readonly<Record<string, number>> = () => ({});
+  const metrics = createMetrics({ bus, store: () => store.stats(), smtp: () => smtpCounters(), feedClients: () => feedClients() });
   const app = await buildApp({
     store,
     bus,
@@ -73,6 +78,7 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
     webRoot: options.webRoot === undefined ? defaultWebRoot : options.webRoot,
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
     ready: () => ready,
+    metrics,
     info: () => ({
       name: 'mailroom',
       version,
@@ -114,6 +120,7 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
     hooks: unhappy.hooks,
     onConnection: unhappy.onConnection,
   });
+  smtpCounters = () => ({ ...smtp.counters });
   smtpInfo = () => ({ port: smtp.port, smtpsPort: smtp.smtpsPort, starttls, tlsSelfSigned: tls ? tls.selfSigned : null, ...smtp.counters });
 
   const feed = createWsFeed({ bus, hello: () => ({ version, total: store.stats().count, unread: store.stats().unread }) });
@@ -127,6 +134,7 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
     feed.close();
     await Promise.allSettled([smtp.close(), app.close()]);
     unhappy.close();
+    metrics.close();
     store.close?.();
     throw err;
   }
@@ -146,12 +154,14 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
     bus,
     log,
     unhappy,
+    metrics,
     close() {
       closing ??= (async () => {
         ready = false;
         feed.close();
         unhappy.close();
         await Promise.all([smtp.close(), app.close()]);
+        metrics.close();
         store.close?.();
       })();
       return closing;

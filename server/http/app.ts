@@ -13,6 +13,7 @@ import { infoRoutes, type InfoRouteDeps } from './routes/info.js';
 import { staticRoutes } from './static.js';
 import { waitRoutes } from './routes/wait.js';
 import type { EventBus } from '../events/bus.js';
+import { metricsRoutes, type MetricsRouteDeps } from './routes/metrics.js';
 import './schema-meta.js';
 
 export interface AppDeps extends InfoRouteDeps {
@@ -26,6 +27,8 @@ export interface AppDeps extends InfoRouteDeps {
   webRoot: string | null;
   /** fastify logger option: false, or pino options such as { level }. */
   logger: FastifyServerOptions['logger'];
+  /** Prometheus registry behind /metrics (omitted: no /metrics route). */
+  metrics?: MetricsRouteDeps['metrics'];
 }
 
 const BODY_LIMIT = 1024 * 1024; // 1 MiB: API bodies are small JSON (ids, flags); bigger ones get 413
@@ -58,6 +61,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(tagsRoutes, { store: deps.store });
   await app.register(inboxesRoutes, { store: deps.store });
   await app.register(infoRoutes, { info: deps.info, ready: deps.ready });
+  if (deps.metrics) await app.register(metricsRoutes, { metrics: deps.metrics });
   await app.register(staticRoutes, { webRoot: deps.webRoot });
   return app;
 }

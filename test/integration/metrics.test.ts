@@ -1,0 +1,105 @@
+// GET /metrics over real HTTP: Prometheus text with Mailroom's counters and gauges, taken from
+// real SMTP traffic, API deletes, evictions, open connections and feed clients.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import WebSocket from 'ws';
+import { startTestServer } from '../helpers/server.js';
+import { RawSmtp, sendRaw } from '../helpers/smtp-client.js';
+import { getJson, list } from '../helpers/api.js';
+import type { Mailroom } from '../../server/start.js';
+
+/** Parses exposition text into "name{labels}" -> value (comments dropped). */
+async function scrape(base: string): Promise<{ text: string; type: string | null; value: (series: string) => number | undefined }> {
+  const res = await fetch(`${base}/metrics`);
+  assert.equal(res.status, 200);
+  const text = await res.text();
+  const values = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    if (!line || line.startsWith('#')) continue;
+    const space = line.lastIndexOf(' ');
+    values.set(line.slice(0, space), Number(line.slice(space + 1)));
+  }
+  return { text, type: res.headers.get('content-type'), value: (s) => values.get(s) };
+}
+
+let server: Mailroom;
+before(async () => {
+  server = await startTestServer({ maxMessages: 3, maxMessageSize: 4096 });
+});
+after(() => server.close());
+
+const message = (n: number) => `Subject: metrics ${n}\r\nFrom: a@example.test\r\n\r\nhello ${n}`;
+
+test('a fresh server reports zeros, Node process metrics and event-loop lag', async () => {
+  const m = await scrape(server.url);
+  assert.match(m.type ?? '', /^text\/plain; version=0\.0\.4/);
+  for (const name of ['mailroom_messages_received_total', 'mailroom_messages_evicted_total', 'mailroom_messages_deleted_total', 'mailroom_received_bytes_total', 'mailroom_parse_errors_total', 'mailroom_store_messages', 'mailroom_store_bytes', 'mailroom_smtp_connections', 'mailroom_feed_clients', 'mailroom_wait_pending']) {
+    assert.equal(m.value(name), 0, name);
+  }
+  assert.match(m.text, /# TYPE mailroom_messages_received_total counter/);
+  assert.match(m.text, /# TYPE mailroom_store_messages gauge/);
+  assert.ok(m.value('process_cpu_user_seconds_total')! > 0);
+  assert.ok(m.value('process_resident_memory_bytes')! > 0);
+  assert.ok(m.value('nodejs_eventloop_lag_seconds') !== undefined);
+  assert.ok(m.value('nodejs_eventloop_lag_p99_seconds') !== undefined);
+});
+
+test('counters follow SMTP traffic, rejections, API deletes and evictions', async () => {
+  const sizes: number[] = [];
+  for (let i = 0; i < 4; i++) assert.equal((await sendRaw(server.smtpPort, 'a@example.test', ['b@example.test'], message(i)))?.code, 250);
+  assert.equal((await sendRaw(server.smtpPort, 'a@example.test', ['b@example.test'], 'Subject: big\r\n\r\n' + 'x'.repeat(10_000)))?.code, 552);
+  const page = await list(server.url);
+  sizes.push(...page.messages.map((s) => s.size));
+  const del = await getJson(`${server.url}/api/messages/${page.messages[0]!.id}`, { method: 'DELETE' });
+  assert.equal(del.status, 200);
+
+  const m = await scrape(server.url);
+  assert.equal(m.value('mailroom_messages_received_total'), 4);
+  assert.equal(m.value('mailroom_messages_evicted_total'), 1, 'max-messages 3: the first was evicted');
+  assert.equal(m.value('mailroom_messages_deleted_total'), 1);
+  assert.equal(m.value('mailroom_smtp_rejected_total{reason="size"}'), 1);
+  assert.equal(m.value('mailroom_store_messages'), 2);
+  const info = (await getJson<{ messages: { bytes: number } }>(`${server.url}/api/info`)).body;
+  assert.equal(m.value('mailroom_store_bytes'), info.messages.bytes);
+  // Bytes of all four accepted: the three still listed before the delete plus the evicted first one.
+  const all = sizes.reduce((a, b) => a + b, 0) + Buffer.byteLength(message(0) + '\r\n');
+  assert.equal(m.value('mailroom_received_bytes_total'), all);
+});
+
+test('gauges show open SMTP connections, feed clients and pending waits', async () => {
+  const smtp = await RawSmtp.open(server.smtpPort);
+  await smtp.reply();
+  const ws = new WebSocket(`${server.url.replace('http', 'ws')}/api/feed`);
+  await new Promise((resolve, reject) => {
+    ws.once('message', resolve);
+    ws.once('error', reject);
+  });
+  server.metrics.waitPending.inc();
+  let m = await scrape(server.url);
+  assert.equal(m.value('mailroom_smtp_connections'), 1);
+  assert.equal(m.value('mailroom_feed_clients'), 1);
+  assert.equal(m.value('mailroom_wait_pending'), 1);
+  server.metrics.waitPending.dec();
+  smtp.close();
+  ws.close();
+  await Promise.all([smtp.closed, new Promise((r) => ws.once('close', r))]);
+  for (let i = 0; i < 50 && (m.value('mailroom_smtp_connections') !== 0 || m.value('mailroom_feed_clients') !== 0); i++) {
+    await new Promise((r) => setTimeout(r, 20));
+    m = await scrape(server.url);
+  }
+  assert.equal(m.value('mailroom_smtp_connections'), 0);
+  assert.equal(m.value('mailroom_feed_clients'), 0);
+  assert.equal(m.value('mailroom_wait_pending'), 0);
+});
+
+test('each server has its own registry', async () => {
+  const other = await startTestServer();
+  try {
+    const m = await scrape(other.url);
+    assert.equal(m.value('mailroom_messages_received_total'), 0);
+    assert.ok((await scrape(server.url)).value('mailroom_messages_received_total')! >= 4);
+  } finally {
+    await other.close();
+  }
+});

@@ -13,6 +13,7 @@ import { infoRoutes, type InfoRouteDeps } from './routes/info.js';
 import { staticRoutes } from './static.js';
 import { waitRoutes } from './routes/wait.js';
 import type { EventBus } from '../events/bus.js';
+import { registerApiDocs } from './api-docs.js';
 import { metricsRoutes, type MetricsRouteDeps } from './routes/metrics.js';
 import './schema-meta.js';
 
@@ -55,6 +56,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   installErrorHandling(app);
   installSecurity(app, deps.allowedHosts);
+  await registerApiDocs(app); // first: it records the routes registered after it
   const parsed = createParsedCache();
   await app.register(messagesRoutes, { store: deps.store, parsed });
   await waitRoutes(app, { store: deps.store, bus: deps.bus, parsed, maxWait: deps.maxWait }); // not encapsulated: decorates app.waiters

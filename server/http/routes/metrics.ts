@@ -8,7 +8,7 @@ export interface MetricsRouteDeps {
 
 /** Registers /metrics. */
 export async function metricsRoutes(app: FastifyInstance, { metrics }: MetricsRouteDeps): Promise<void> {
-  app.get('/metrics', { schema: { summary: 'Prometheus metrics (text exposition format)', tags: ['operations'] } }, async (_request, reply) => {
+  app.get('/metrics', { schema: { summary: 'Prometheus metrics (text exposition format)' } }, async (_request, reply) => {
     const body = await metrics.render();
     return reply.type(metrics.contentType).header('Cache-Control', 'no-store').send(body);
   });

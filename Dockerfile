@@ -1,0 +1,34 @@
+# Mailroom container image. Every RUN step here is also run outside Docker by
+# test/integration/docker-image.test.ts (npm ci, npm run build, npm ci --omit=dev, start).
+#
+#   docker build -t mailroom .
+#   docker run --rm -p 1025:1025 -p 8025:8025 mailroom
+
+# ---- build: compile the server (tsc) and the web bundle (vite) with every dependency
+FROM node:20-bookworm AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json ./
+COPY server ./server
+COPY web ./web
+RUN npm run build
+# Production dependencies only; built here, where compilers exist (better-sqlite3 is native).
+RUN npm ci --omit=dev --no-audit --no-fund
+
+# ---- runtime: slim Node, production dependencies and dist/ only, unprivileged
+FROM node:20-bookworm-slim AS runtime
+ENV NODE_ENV=production \
+    MAILROOM_SMTP=0.0.0.0:1025 \
+    MAILROOM_LISTEN=0.0.0.0:8025
+WORKDIR /app
+COPY --from=build /app/package.json /app/package-lock.json ./
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+# /data is where MAILROOM_DATA_DIR=/data keeps messages when persistence is wanted (mount a volume).
+RUN mkdir -p /data && chown node:node /data
+USER node
+EXPOSE 1025 8025
+HEALTHCHECK --interval=10s --timeout=5s --start-period=15s --retries=3 \
+  CMD ["node", "dist/server/healthcheck.js"]
+ENTRYPOINT ["node", "dist/server/cli.js"]

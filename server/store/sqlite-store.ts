@@ -183,8 +183,13 @@ export function openSqliteStore(options: SqliteStoreOptions): MessageStore {
   }
 
   const store: Record<string, unknown> = {};
-  for (const [name, fn] of Object.entries(memory)) {
-    if (typeof fn === 'function') store[name] = (...args: unknown[]) => mutate(() => (fn as (...a: unknown[]) => unknown).apply(memory, args));
+  // Own methods and, should the memory store become a class, its prototype's.
+  for (let o: object | null = memory; o && o !== Object.prototype; o = Object.getPrototypeOf(o)) {
+    for (const name of Object.getOwnPropertyNames(o)) {
+      const fn = (memory as unknown as Record<string, unknown>)[name];
+      if (name === 'constructor' || name in store || typeof fn !== 'function') continue;
+      store[name] = (...args: unknown[]) => mutate(() => (fn as (...a: unknown[]) => unknown).apply(memory, args));
+    }
   }
   store.stats = (): StoreStats => {
     const s = memory.stats();

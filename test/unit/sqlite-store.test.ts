@@ -88,3 +88,15 @@ test('a second process cannot open the same data dir', () => {
   assert.equal(b.store.stats().count, 1);
   b.store.close!();
 });
+
+test('a write that cannot reach the disk throws, is taken back out of memory and is never announced', () => {
+  const a = open(tempDir());
+  const kept = a.store.add(newMessage('kept')).id;
+  a.events.length = 0;
+  a.store.close!(); // the database is gone: every commit now fails
+  assert.throws(() => a.store.add(newMessage('lost')));
+  assert.deepEqual(a.events, [], 'nothing published');
+  assert.deepEqual(a.store.list({ limit: 10 }).messages.map((m) => m.id), [kept], 'not visible either');
+  const s = a.store.stats();
+  assert.deepEqual([s.count, s.received, s.deleted], [1, 1, 0], 'counters do not count it');
+});

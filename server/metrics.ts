@@ -14,15 +14,15 @@ export interface MetricsSources {
   smtp: () => Readonly<Record<string, number>>;
   /** Open WebSocket feed clients. */
   feedClients: () => number;
+  /** Wait (long-poll) calls being held. */
+  waits: () => number;
 }
 
-/** The metrics of one instance, and the gauges other parts set directly. */
+/** The metrics of one instance. */
 export interface Metrics {
   readonly contentType: string;
   /** The exposition text for GET /metrics. */
   render(): Promise<string>;
-  /** Long-poll wait calls in progress; the wait endpoint raises and lowers it. */
-  readonly waitPending: { inc(): void; dec(): void };
   /** Stops listening to the bus. */
   close(): void;
 }
@@ -85,7 +85,7 @@ export function createMetrics(sources: MetricsSources): Metrics {
   gauge('mailroom_store_bytes', 'Bytes charged against --max-store-bytes', () => sources.store().bytes);
   gauge('mailroom_smtp_connections', 'Open SMTP connections', () => sources.smtp().connections ?? 0);
   gauge('mailroom_feed_clients', 'Open WebSocket feed clients', sources.feedClients);
-  const waitPending = new Gauge({ name: 'mailroom_wait_pending', help: 'Wait (long-poll) calls in progress', registers });
+  gauge('mailroom_wait_pending', 'GET /api/messages/wait calls being held', sources.waits);
 
   const unsubscribe = sources.bus.subscribe((event) => {
     if (event.type !== 'message:new') return;
@@ -96,7 +96,6 @@ export function createMetrics(sources: MetricsSources): Metrics {
   return {
     contentType: registry.contentType,
     render: () => registry.metrics(),
-    waitPending: { inc: () => waitPending.inc(), dec: () => waitPending.dec() },
     close: unsubscribe,
   };
 }

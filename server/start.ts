@@ -38,7 +38,7 @@ export interface Mailroom {
   log: Logger;
   /** Failure injection, rejected list, sessions, release and webhooks (start-unhappy.ts). */
   unhappy: UnhappyPaths;
-  /** Prometheus metrics; parts added later set their gauges here (e.g. metrics.waitPending). */
+  /** The Prometheus registry behind /metrics. */
   metrics: Metrics;
   /** Stops listening, drops feed clients and releases every handle. Idempotent. */
   close(): Promise<void>;
@@ -69,7 +69,8 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
   let smtpInfo: () => Record<string, unknown> = () => ({});
   let feedClients = () => 0;
   let smtpCounters: () => Readonly<Record<string, number>> = () => ({});
-  const metrics = createMetrics({ bus, store: () => store.stats(), smtp: () => smtpCounters(), feedClients: () => feedClients() });
+  let waits = () => 0;
+  const metrics = createMetrics({ bus, store: () => store.stats(), smtp: () => smtpCounters(), feedClients: () => feedClients(), waits: () => waits() });
   const app = await buildApp({
     store,
     bus,
@@ -100,6 +101,7 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
   });
   const log: Logger = app.log;
   await app.register(unhappy.routes);
+  waits = () => app.waiters.size;
 
   const smtp = createSmtpListener({
     listen: config.smtp,

@@ -21,8 +21,10 @@ const RESPONSE_TEXT: Record<string, string> = {
   400: 'Invalid request: {"error":{"code","message"}} says what and where',
   404: 'No such message or part',
   413: 'Request body too large',
+  408: 'Nothing matched within the timeout; the error lists what arrived instead',
   415: 'Mutations need Content-Type: application/json',
-  503: 'Not ready',
+  429: 'Too many waits held at once',
+  503: 'Not ready, or shutting down',
 };
 
 /** Response schemas with a description (OpenAPI requires one; fastify ignores it). */

@@ -25,8 +25,11 @@ const COMPAT_PREFIXES = ['/api/v1/', '/api/v2/', '/api/events']; // Mailpit/Mail
 
 /** Every route of the app as "METHOD /path/{param}", read from fastify's own route tree. */
 async function appRoutes(): Promise<string[]> {
+  const bus = createEventBus();
   const app = await buildApp({
-    store: createMemoryStore({ maxMessages: 10, maxBytes: 1e6, bus: createEventBus() }),
+    store: createMemoryStore({ maxMessages: 10, maxBytes: 1e6, bus }),
+    bus,
+    maxWait: 1000,
     allowedHosts: [],
     webRoot: null,
     logger: false,

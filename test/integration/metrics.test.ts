@@ -67,7 +67,7 @@ test('counters follow SMTP traffic, rejections, API deletes and evictions', asyn
   assert.equal(m.value('mailroom_received_bytes_total'), all);
 });
 
-test('gauges show open SMTP connections, feed clients and pending waits', async () => {
+test('gauges show open SMTP connections, feed clients and held waits', async () => {
   const smtp = await RawSmtp.open(server.smtpPort);
   await smtp.reply();
   const ws = new WebSocket(`${server.url.replace('http', 'ws')}/api/feed`);
@@ -75,12 +75,18 @@ test('gauges show open SMTP connections, feed clients and pending waits', async 
     ws.once('message', resolve);
     ws.once('error', reject);
   });
-  server.metrics.waitPending.inc();
+  const marker = (await getJson<{ marker: string }>(`${server.url}/api/messages/marker`)).body.marker;
+  const held = fetch(`${server.url}/api/messages/wait?query=${encodeURIComponent('gauge-test')}&since=${marker}&timeout=20s`);
   let m = await scrape(server.url);
+  for (let i = 0; i < 50 && m.value('mailroom_wait_pending') !== 1; i++) {
+    await new Promise((r) => setTimeout(r, 20));
+    m = await scrape(server.url);
+  }
   assert.equal(m.value('mailroom_smtp_connections'), 1);
   assert.equal(m.value('mailroom_feed_clients'), 1);
   assert.equal(m.value('mailroom_wait_pending'), 1);
-  server.metrics.waitPending.dec();
+  assert.equal((await sendRaw(server.smtpPort, 'a@example.test', ['b@example.test'], 'Subject: gauge-test\r\n\r\nx'))?.code, 250);
+  assert.equal((await held).status, 200, 'the wait was answered by the new message');
   smtp.close();
   ws.close();
   await Promise.all([smtp.closed, new Promise((r) => ws.once('close', r))]);

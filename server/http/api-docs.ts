@@ -9,12 +9,14 @@ import { version } from '../paths.js';
 import { UI_CSP } from './static.js';
 import { DOCS_CSS, DOCS_HTML, DOCS_JS } from './docs/page.js';
 
-/** Route group (OpenAPI tag) from the URL, for routes that do not name their own. */
-function tagOf(url: string): string | null {
-  if (/^\/api\/(messages|inboxes|tags)(\/|$)/.test(url)) return 'messages';
-  if (/^\/(api\/(info|openapi\.json)|livez|readyz|metrics)$/.test(url)) return 'server';
-  return null;
-}
+/** Route groups (OpenAPI tags) by URL, for routes that do not name their own. */
+const TAGS: ReadonlyArray<[RegExp, string]> = [
+  [/^\/api\/(messages|inboxes|tags)(\/|$)/, 'messages'],
+  [/^\/api\/(faults|rejected|sessions)(\/|$)/, 'faults'],
+  [/^\/api\/(relay|webhooks)(\/|$)/, 'outbound'],
+  [/^\/(api\/(info|openapi\.json)|livez|readyz|metrics)$/, 'server'],
+];
+const tagOf = (url: string): string | null => TAGS.find(([re]) => re.test(url))?.[1] ?? null;
 
 const RESPONSE_TEXT: Record<string, string> = {
   200: 'OK',
@@ -49,6 +51,8 @@ export async function registerApiDocs(app: FastifyInstance): Promise<void> {
       },
       tags: [
         { name: 'messages', description: 'Captured messages: list, search, read, mark, delete' },
+        { name: 'faults', description: 'Failure injection rules, refused SMTP attempts, SMTP sessions and transcripts' },
+        { name: 'outbound', description: 'Release/relay settings and webhooks' },
         { name: 'server', description: 'Health, info, metrics and this document' },
       ],
     },

@@ -21,6 +21,8 @@ export interface SqliteStoreOptions {
   dataDir: string;
   maxMessages: number;
   maxBytes: number;
+  /** Per-inbox cap (null: none), as in the memory store. */
+  maxPerInbox?: number | null;
   bus: EventBus;
 }
 
@@ -88,12 +90,19 @@ export function openSqliteStore(options: SqliteStoreOptions): MessageStore {
   inner.subscribe((e) => pending.push(e));
   let restoringId: string | null = null;
   const randomId = createIdGenerator();
-  const memory = createMemoryStore({ maxMessages: options.maxMessages, maxBytes: options.maxBytes, bus: inner, createId: () => restoringId ?? randomId() });
+  const memory = createMemoryStore({
+    maxMessages: options.maxMessages,
+    maxBytes: options.maxBytes,
+    maxPerInbox: options.maxPerInbox ?? null,
+    bus: inner,
+    createId: () => restoringId ?? randomId(),
+  });
 
   const sql = {
     insert: db.prepare('INSERT INTO messages (id, received_at, inbox, read, tags, envelope, view, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
     remove: db.prepare('DELETE FROM messages WHERE id = ?'),
     setRead: db.prepare('UPDATE messages SET read = ? WHERE id = ?'),
+    setTags: db.prepare('UPDATE messages SET tags = ? WHERE id = ?'),
     sync: db.prepare('UPDATE messages SET inbox = ?, read = ?, tags = ? WHERE id = ?'),
     clearAll: db.prepare('DELETE FROM messages'),
     clearInbox: db.prepare('DELETE FROM messages WHERE inbox = ?'),
@@ -114,6 +123,9 @@ export function openSqliteStore(options: SqliteStoreOptions): MessageStore {
         return;
       case 'message:read':
         for (const id of e.ids) sql.setRead.run(e.read ? 1 : 0, id);
+        return;
+      case 'message:tags':
+        for (const m of e.messages) sql.setTags.run(JSON.stringify(m.tags), m.id);
         return;
       case 'store:cleared':
         if (e.inbox === null) sql.clearAll.run();

@@ -3,4 +3,4 @@
 import { createMemoryStore } from '../../server/store/memory-store.js';
 import { describeStore } from './store-contract.js';
 
-describeStore('memory', ({ maxMessages, maxBytes, bus }) => createMemoryStore({ maxMessages, maxBytes, bus }));
+describeStore('memory', (options) => createMemoryStore(options));

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEventBus, type MailEvent } from '../../server/events/bus.js';
 import { openSqliteStore } from '../../server/store/sqlite-store.js';
+import { compileQuery } from '../../server/mail/search.js';
 import { describeStore, newMessage } from './store-contract.js';
 
 const dirs: string[] = [];
@@ -19,7 +20,7 @@ after(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-describeStore('sqlite', ({ maxMessages, maxBytes, bus }) => openSqliteStore({ dataDir: tempDir(), maxMessages, maxBytes, bus }));
+describeStore('sqlite', (options) => openSqliteStore({ dataDir: tempDir(), ...options }));
 
 function open(dataDir: string, limits: { maxMessages?: number; maxBytes?: number } = {}) {
   const events: MailEvent[] = [];
@@ -37,6 +38,9 @@ test('messages, ids, read flags, tags and inboxes survive a reopen; mutations pe
   const m3 = a.store.add(newMessage('third'));
   a.store.setRead([m2.id], true);
   a.store.delete([m3.id]);
+  a.store.updateTags([m2.id], { add: ['kept', 'gone'] });
+  a.store.deleteTag('gone');
+  a.store.renameTag('x', 'ex');
   a.store.close!();
 
   const b = open(dir);
@@ -44,7 +48,9 @@ test('messages, ids, read flags, tags and inboxes survive a reopen; mutations pe
   assert.deepEqual(b.store.list({ limit: 10 }).messages.map((m) => m.id), [m2.id, m1.id]);
   const r1 = b.store.get(m1.id)!;
   assert.ok(r1.raw.equals(m1.raw));
-  assert.deepEqual([r1.inbox, r1.tags, r1.receivedAt, r1.read], ['team', ['x'], 1_700_000_000_000, false]);
+  assert.deepEqual([r1.inbox, r1.tags, r1.receivedAt, r1.read], ['team', ['ex'], 1_700_000_000_000, false]);
+  assert.deepEqual(b.store.get(m2.id)!.tags, ['kept'], 'tag changes persisted');
+  assert.deepEqual(b.store.select({ query: compileQuery('tag:kept') }).map((m) => m.id), [m2.id], 'indexes rebuilt on restore');
   assert.deepEqual(r1.view, m1.view);
   assert.deepEqual(r1.envelope, m1.envelope);
   assert.equal(b.store.get(m2.id)!.read, true);

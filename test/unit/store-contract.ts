@@ -6,12 +6,17 @@ import { describe, test, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { createEventBus, type EventBus, type MailEvent } from '../../server/events/bus.js';
 import { ID_PATTERN } from '../../server/mail/id.js';
+import type { ParsedMessage } from '../../server/mail/parse.js';
 import type { Envelope, MessageView } from '../../server/mail/types.js';
+import { viewOf } from '../../server/mail/view.js';
+import { compileQuery } from '../../server/mail/search.js';
 import { StoreError, type ListOptions, type MessageStore, type NewMessage } from '../../server/store/store.js';
 
 export interface StoreFactoryOptions {
   maxMessages: number;
   maxBytes: number;
+  /** Messages kept per inbox, or null for no per-inbox cap. */
+  maxPerInbox: number | null;
   bus: EventBus;
 }
 
@@ -19,16 +24,17 @@ export interface StoreFactoryOptions {
 export type StoreFactory = (options: StoreFactoryOptions) => MessageStore | Promise<MessageStore>;
 
 /** Per-message bytes an adapter may charge beyond the raw size for a small view. */
-export const OVERHEAD_BOUND = 2048;
+export const OVERHEAD_BOUND = 4096;
 
 const envelope: Envelope = { mailFrom: 'app@example.test', rcptTo: ['alice@example.test'], remoteAddress: '127.0.0.1', heloName: 'app', authUser: null, secure: false };
 
-/** A small new message; rawSize pads the raw bytes to that length. */
+/** A small new message; rawSize pads the raw bytes to that length. The view is the real viewOf(). */
 export function newMessage(subject: string, extra: Partial<NewMessage> & { rawSize?: number } = {}): NewMessage {
   const { rawSize, ...rest } = extra;
   let raw = Buffer.from(`From: app@example.test\r\nTo: alice@example.test\r\nSubject: ${subject}\r\n\r\nbody of ${subject}\r\n`);
   if (rawSize && rawSize > raw.length) raw = Buffer.concat([raw, Buffer.alloc(rawSize - raw.length, 'x')]);
-  const view: MessageView = {
+  const parsed: ParsedMessage = {
+    headers: [{ name: 'Subject', value: subject }],
     from: { name: '', address: 'app@example.test' },
     to: [{ name: 'Alice', address: 'alice@example.test' }],
     cc: [],
@@ -37,11 +43,12 @@ export function newMessage(subject: string, extra: Partial<NewMessage> & { rawSi
     subject,
     date: null,
     messageId: `<${subject.replace(/\W/g, '')}@example.test>`,
-    snippet: `body of ${subject}`,
+    text: `body of ${subject}`,
+    html: null,
     parts: [],
     parseError: null,
   };
-  return { raw, envelope, view, ...rest };
+  return { raw, envelope, view: viewOf(parsed, envelope), ...rest };
 }
 
 /** Registers the contract tests for one adapter. */
@@ -59,7 +66,7 @@ export function describeStore(name: string, factory: StoreFactory): void {
       });
       const events: MailEvent[] = [];
       bus.subscribe((e) => events.push(e));
-      const store = await factory({ maxMessages: 1000, maxBytes: 64 * 1024 * 1024, bus, ...limits });
+      const store = await factory({ maxMessages: 1000, maxBytes: 64 * 1024 * 1024, maxPerInbox: null, bus, ...limits });
       open.push(store);
       /** Adds n messages named prefix0..prefixN-1 (oldest first) and returns their ids. */
       const addMany = (n: number, prefix = 'm', extra: Partial<NewMessage> = {}) =>
@@ -357,6 +364,64 @@ export function describeStore(name: string, factory: StoreFactory): void {
       assert.deepEqual(events, [], 'no event');
       assert.ok(store.get(keep), 'nothing evicted for it');
       assert.deepEqual(store.stats(), before);
+    });
+
+    test('select returns everything in scope newest first: inbox, query, filter', async () => {
+      const { store } = await make();
+      const a1 = store.add(newMessage('alpha one', { inbox: 'a' })).id;
+      const b1 = store.add(newMessage('beta one', { inbox: 'b' })).id;
+      const a2 = store.add(newMessage('alpha two', { inbox: 'a', tags: ['hot'] })).id;
+      assert.deepEqual(store.select({}).map((m) => m.id), [a2, b1, a1]);
+      assert.deepEqual(store.select({ inbox: 'a' }).map((m) => m.id), [a2, a1]);
+      assert.deepEqual(store.select({ query: compileQuery('subject:one') }).map((m) => m.id), [b1, a1]);
+      assert.deepEqual(store.select({ query: compileQuery('tag:hot') }).map((m) => m.id), [a2]);
+      assert.deepEqual(store.select({ inbox: 'a', filter: (m) => m.view.subject.endsWith('one') }).map((m) => m.id), [a1]);
+      const page = store.list({ limit: 1, query: compileQuery('alpha') });
+      assert.deepEqual([page.messages[0]!.id, page.total], [a2, 2]);
+    });
+
+    test('tags: update (set/add/remove), rename and delete, each announced once with the new tags', async () => {
+      const { store, drain, events } = await make();
+      const m1 = store.add(newMessage('t1', { tags: ['red'] })).id;
+      const m2 = store.add(newMessage('t2')).id;
+      drain();
+      const changed = store.updateTags([m1, m2, 'AAAAAAAAAAAAAAAA'], { add: ['blue'] });
+      assert.deepEqual(changed.map((m) => m.id).sort(), [m1, m2].sort());
+      assert.deepEqual(store.get(m1)!.tags.slice().sort(), ['blue', 'red']);
+      assert.deepEqual(store.get(m2)!.tags, ['blue']);
+      assert.equal(events.length, 1);
+      const e = events[0]!;
+      assert.equal(e.type, 'message:tags');
+      if (e.type === 'message:tags') assert.deepEqual(new Map(e.messages.map((x) => [x.id, [...x.tags].sort()])), new Map([[m1, ['blue', 'red']], [m2, ['blue']]]));
+      drain();
+      assert.deepEqual(store.updateTags([m2], { add: ['BLUE'] }), [], 'same tag in another case: nothing changes');
+      assert.deepEqual(events, [], 'no change, no event');
+      store.updateTags([m1], { remove: ['red'] });
+      assert.deepEqual(store.get(m1)!.tags, ['blue']);
+      store.updateTags([m2], { set: ['green'] });
+      assert.deepEqual(store.get(m2)!.tags, ['green']);
+      drain();
+      assert.equal(store.renameTag('blue', 'azure'), 1);
+      assert.deepEqual(store.get(m1)!.tags, ['azure']);
+      assert.equal(events.length, 1);
+      assert.equal(store.deleteTag('green'), 1);
+      assert.deepEqual(store.get(m2)!.tags, []);
+      assert.equal(store.deleteTag('nope'), 0);
+      assert.equal(store.renameTag('nope', 'x'), 0);
+      assert.equal(events.length, 2, 'rename and delete each announced once; no-ops not at all');
+      assert.deepEqual(store.tags(), [{ name: 'azure', count: 1 }]);
+      assert.deepEqual(store.select({ query: compileQuery('tag:azure') }).map((m) => m.id), [m1]);
+    });
+
+    test('the per-inbox cap evicts that inbox\'s oldest only', async () => {
+      const { store, drain, events } = await make({ maxPerInbox: 2 });
+      const a = [0, 1].map((i) => store.add(newMessage(`a${i}`, { inbox: 'a' })).id);
+      const b = store.add(newMessage('b0', { inbox: 'b' })).id;
+      drain();
+      const a2 = store.add(newMessage('a2', { inbox: 'a' })).id;
+      assert.deepEqual(events[0], { type: 'message:evicted', ids: [a[0]] });
+      assert.deepEqual(store.list({ limit: 10 }).messages.map((m) => m.id), [a2, b, a[1]]);
+      assert.equal(store.stats().evicted, 1);
     });
 
     test('summaries in list pages reflect read state after setRead', async () => {

@@ -1,7 +1,93 @@
 // The only module that knows the server's URLs. Every HTTP call the UI makes lives here.
 import type { Address, Header, MessageDetail, MessageSummary } from '../../../server/mail/types.js';
 
+import type { FaultRule, FaultRuleInput } from '../../../server/faults/rules.js';
+import type { RejectedAttempt } from '../../../server/faults/rejected-log.js';
+import type { TranscriptEntry } from '../../../server/sessions/session-log.js';
+import type { ReleaseRecord } from '../../../server/outbound/relay.js';
+import type { DeliveryQueueStats } from '../../../server/outbound/delivery-queue.js';
+
 export type { Address, Header, MessageDetail, MessageSummary };
+export type { FaultRule, FaultRuleInput, RejectedAttempt, TranscriptEntry, ReleaseRecord, DeliveryQueueStats };
+export type { FaultAction, FaultMatch, FaultWhen, Stage } from '../../../server/faults/rules.js';
+
+/** An SMTP session as /api/sessions reports it (server/sessions/sessions.ts SessionInfo). */
+export interface SessionInfo {
+  id: string;
+  startedAt: string;
+  endedAt: string | null;
+  client: { address: string; port: number };
+  localPort: number;
+  secure: boolean;
+  tls: { protocol: string | null; cipher: string | null } | null;
+  heloName: string;
+  authUser: string | null;
+  messages: string[];
+  rejections: number;
+  outcome: 'open' | 'delivered' | 'rejected' | 'disconnected' | 'nothing';
+}
+
+/** A session with its transcript lines; `omitted` counts lines dropped to stay bounded. */
+export interface SessionDetail {
+  session: SessionInfo;
+  entries: TranscriptEntry[];
+  omitted: number;
+}
+
+export type MessageTranscript = SessionDetail & { messageId: string };
+
+export interface RulesState {
+  rules: FaultRule[];
+  magicAddresses: boolean;
+}
+
+export interface RejectedPage {
+  attempts: RejectedAttempt[];
+  total: number;
+  /** Older entries forgotten to stay bounded. */
+  dropped: number;
+}
+
+/** GET /api/relay: release settings (never the password) and the auto-relay queue. */
+export interface RelayInfo {
+  configured: boolean;
+  host: string;
+  port: number;
+  security: 'starttls' | 'tls' | 'none';
+  auth: boolean;
+  allowedRecipients: string | null;
+  from: string | null;
+  auto: { enabled: boolean; query: string | null; queue: DeliveryQueueStats | null };
+}
+
+export interface WebhookEndpoint {
+  url: string;
+  delivered: number;
+  failed: number;
+  lastStatus: number | null;
+  lastError: string | null;
+  lastAttemptAt: string | null;
+}
+
+export interface WebhookDelivery {
+  id: string;
+  messageId: string;
+  url: string;
+  state: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  lastStatus: number | null;
+  lastError: string | null;
+  updatedAt: string;
+}
+
+export interface WebhookStatus {
+  enabled: boolean;
+  signed: boolean;
+  query: string | null;
+  endpoints: WebhookEndpoint[];
+  queue: DeliveryQueueStats | null;
+  recent: WebhookDelivery[];
+}
 
 /** One page of the newest-first list. */
 export interface ListPage {
@@ -128,6 +214,47 @@ export const previewUrl = (id: string, remote: boolean) => `/api/messages/${enc(
 export const partUrl = (id: string, partId: string) => `/api/messages/${enc(id)}/parts/${enc(partId)}`;
 /** The in-app address of a message (a client-side route the server answers with the app). */
 export const messagePath = (id: string) => `/messages/${enc(id)}`;
+
+// ---- failure injection, rejected list, sessions and transcripts, release, webhooks ----
+
+export const getTranscript = (id: string) => request<MessageTranscript>('GET', `/api/messages/${enc(id)}/transcript`);
+export const getSession = (id: string) => request<SessionDetail>('GET', `/api/sessions/${enc(id)}`);
+
+export const getRelay = () => request<RelayInfo>('GET', '/api/relay');
+export const listReleases = (id: string) => request<{ releases: ReleaseRecord[] }>('GET', `/api/messages/${enc(id)}/releases`).then((r) => r.releases);
+
+/** Releases a message. Resolves with the record when the upstream accepted or refused it
+ *  (502 carries the refusal as `result`); throws ApiError when it could not be tried. */
+export async function releaseMessage(id: string, to: string[]): Promise<ReleaseRecord> {
+  const res = await fetch(`/api/messages/${enc(id)}/release`, {
+    method: 'POST',
+    headers: { accept: 'application/json', 'content-type': 'application/json' },
+    body: JSON.stringify({ to }),
+  });
+  const data = (await res.json().catch(() => null)) as (ReleaseRecord & { error?: { code?: string; message?: string }; result?: ReleaseRecord }) | null;
+  if (res.ok) return data as ReleaseRecord;
+  if (res.status === 502 && data?.result) return data.result;
+  throw new ApiError(res.status, data?.error?.code ?? 'http_error', data?.error?.message ?? `release failed with ${res.status}`);
+}
+
+export const listRules = () => request<RulesState>('GET', '/api/faults/rules');
+export const addRule = (rule: FaultRuleInput) => request<FaultRule>('POST', '/api/faults/rules', rule);
+export const replaceRule = (id: string, rule: FaultRuleInput) => request<FaultRule>('PUT', `/api/faults/rules/${enc(id)}`, rule);
+export const setRuleEnabled = (id: string, enabled: boolean) => request<FaultRule>('PATCH', `/api/faults/rules/${enc(id)}`, { enabled });
+export const deleteRule = (id: string) => request<null>('DELETE', `/api/faults/rules/${enc(id)}`);
+export const clearRules = () => request<{ deleted: number }>('DELETE', '/api/faults/rules');
+export const resetRuleCounts = () => request<RulesState>('POST', '/api/faults/reset-counts');
+export const setMagicAddresses = (on: boolean) => request<{ magicAddresses: boolean }>('PUT', '/api/faults/settings', { magicAddresses: on });
+
+/** Rejected attempts, newest first; `before` pages to older entries (seq below it). */
+export function listRejected(limit: number, before?: number): Promise<RejectedPage> {
+  const q = new URLSearchParams({ limit: String(limit) });
+  if (before !== undefined) q.set('before', String(before));
+  return request('GET', `/api/rejected?${q}`);
+}
+export const clearRejected = () => request<null>('DELETE', '/api/rejected');
+
+export const getWebhooks = () => request<WebhookStatus>('GET', '/api/webhooks');
 
 /** The live feed's WebSocket URL. */
 export function feedUrl(): string {

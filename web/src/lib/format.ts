@@ -49,3 +49,10 @@ export function senderLabel(a: Address | null): string {
 export function tagQuery(tag: string): string {
   return /[\s"()]/.test(tag) ? `tag:"${tag.replace(/"/g, '\\"')}"` : `tag:${tag}`;
 }
+
+/** "+0 ms", "+850 ms", "+2.31 s", "+1 min 3 s": a transcript line's time since the session began. */
+export function sinceStart(ms: number): string {
+  if (ms < 1000) return `+${ms} ms`;
+  if (ms < 60_000) return `+${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+  return `+${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+}

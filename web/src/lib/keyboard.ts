@@ -18,10 +18,12 @@ export const SHORTCUTS: Shortcut[] = [
   { keys: ['u'], does: 'Toggle read / unread' },
   { keys: ['/'], does: 'Search' },
   { keys: ['g', 'g'], does: 'Go to the newest message' },
+  { keys: ['g', 'f'], does: 'Go to the faults panel (rules, rejected, outbound)' },
+  { keys: ['g', 'i'], does: 'Go to the inbox' },
   { keys: ['?'], does: 'Show this list' },
 ];
 
-export type Command = 'next' | 'prev' | 'open' | 'back' | 'select' | 'delete' | 'toggleRead' | 'search' | 'top' | 'help';
+export type Command = 'next' | 'prev' | 'open' | 'back' | 'select' | 'delete' | 'toggleRead' | 'search' | 'top' | 'help' | 'faults' | 'inbox';
 
 const DOUBLE_KEY_MS = 1000; // window for the second "g" of "g g"
 
@@ -34,6 +36,10 @@ export function createKeyMap(): (e: KeyboardEvent) => Command | null {
     if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return e.key === 'Escape' ? 'back' : null;
     const k = e.key;
     if (k === 'Enter' && t && /^(BUTTON|A|SUMMARY)$/.test(t.tagName)) return null; // let the control act
+    if ((k === 'f' || k === 'i') && Date.now() - gAt < DOUBLE_KEY_MS) {
+      gAt = 0;
+      return k === 'f' ? 'faults' : 'inbox';
+    }
     if (k === 'g') {
       const now = Date.now();
       if (now - gAt < DOUBLE_KEY_MS) {

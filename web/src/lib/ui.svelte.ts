@@ -1,6 +1,6 @@
 // View state that outlives one component: the message tab, preview width, open panels.
 
-export type Tab = 'preview' | 'source' | 'text' | 'headers' | 'raw' | 'attachments' | 'links';
+export type Tab = 'preview' | 'source' | 'text' | 'headers' | 'raw' | 'attachments' | 'links' | 'transcript';
 export type Device = 'phone' | 'tablet' | 'desktop';
 
 export const ui = $state({

@@ -158,6 +158,12 @@ export function describeMatch(m: FaultMatch): string {
   return parts.length ? parts.join(', ') : 'anything';
 }
 
+/** 2 -> "2nd", 3 -> "3rd", 11 -> "11th", 22 -> "22nd". */
+function ordinal(n: number): string {
+  const teen = n % 100 >= 11 && n % 100 <= 13;
+  return `${n}${teen ? 'th' : ({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[n % 10] ?? 'th'}`;
+}
+
 export function describeWhen(w: FaultWhen): string {
   switch (w.mode) {
     case 'always':
@@ -165,7 +171,7 @@ export function describeWhen(w: FaultWhen): string {
     case 'probability':
       return `p=${w.probability}${w.seed !== undefined ? ` (seed ${w.seed})` : ''}`;
     case 'every':
-      return `every ${w.n}${w.n === 1 ? '' : 'th'}`;
+      return w.n === 1 ? 'every time' : `every ${ordinal(w.n)}`;
     case 'first':
       return `first ${w.n}`;
     case 'rate':

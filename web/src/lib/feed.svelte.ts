@@ -1,17 +1,11 @@
 // The live feed: the one module that opens the WebSocket. Reconnects with exponential backoff and
 // jitter; every `hello` (first connect and each reconnect) asks the mailbox to re-sync, so events
 // missed while disconnected are never lost.
-import { feedUrl, type MessageSummary } from './api';
+import { feedUrl } from './api';
+import type { MailEvent } from '../../../server/events/bus.js';
 
-/** The server's event vocabulary (server/events/bus.ts) plus the hello frame; unknown types are ignored. */
-export type FeedEvent =
-  | { type: 'hello'; version: string; total: number; unread: number }
-  | { type: 'message:new'; summary: MessageSummary }
-  | { type: 'message:deleted'; ids: string[] }
-  | { type: 'message:evicted'; ids: string[] }
-  | { type: 'message:read'; ids: string[]; read: boolean }
-  | { type: 'message:tags'; messages: Array<{ id: string; tags: string[] }> }
-  | { type: 'store:cleared'; inbox: string | null };
+/** The server's event vocabulary (defined once, in server/events/bus.ts) plus the hello frame. */
+export type FeedEvent = MailEvent | { type: 'hello'; version: string; total: number; unread: number };
 
 const FIRST_RETRY_MS = 500; // quick first retry: most gaps are a server restart
 const MAX_RETRY_MS = 15_000; // never wait longer than this between attempts

@@ -7,6 +7,7 @@ import { createEventBus } from './events/bus.js';
 import { createWsFeed } from './events/ws-feed.js';
 import { buildApp } from './http/app.js';
 import { routeUpgrades } from './http/upgrade.js';
+import { createMailpitFrames } from './http/compat/mailpit-events.js';
 import type { Logger } from './log.js';
 import { version, webRoot as defaultWebRoot } from './paths.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -77,6 +78,7 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
     maxWait: config.maxWait,
     allowedHosts: config.allowedHosts,
     webRoot: options.webRoot === undefined ? defaultWebRoot : options.webRoot,
+    maxMessageSize: config.maxMessageSize,
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
     ready: () => ready,
     metrics,
@@ -127,13 +129,16 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
 
   const feed = createWsFeed({ bus, hello: () => ({ version, total: store.stats().count, unread: store.stats().unread }) });
   feedClients = () => feed.clients;
-  routeUpgrades(app.server, new Map([['/api/feed', feed.handleUpgrade]]), config.allowedHosts);
+  const mailpitFrames = createMailpitFrames(store, version);
+  const mailpitFeed = createWsFeed({ bus, hello: () => ({}), helloFrame: mailpitFrames.stats, serialize: mailpitFrames.serialize });
+  routeUpgrades(app.server, new Map([['/api/feed', feed.handleUpgrade], ['/api/events', mailpitFeed.handleUpgrade]]), config.allowedHosts);
 
   try {
     await smtp.start();
     await app.listen({ host: config.listen.host, port: config.listen.port });
   } catch (err) {
     feed.close();
+    mailpitFeed.close();
     await Promise.allSettled([smtp.close(), app.close()]);
     unhappy.close();
     metrics.close();
@@ -162,6 +167,7 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
         ready = false;
         feed.close();
         unhappy.close();
+        mailpitFeed.close();
         await Promise.all([smtp.close(), app.close()]);
         metrics.close();
         store.close?.();

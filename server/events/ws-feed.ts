@@ -12,7 +12,9 @@ export interface WsFeedOptions {
   /** First frame on every connection (counts, version), so clients can resync. */
   hello: () => Record<string, unknown>;
   /** Turns a bus event into the frame(s) this feed sends; return null to skip. Defaults to JSON of the event. */
-  serialize?: (event: MailEvent) => string | null;
+  serialize?: (event: MailEvent) => string | string[] | null;
+  /** Replaces the default hello frame (a dialect with its own greeting, e.g. Mailpit's stats). */
+  helloFrame?: () => string;
   heartbeatMs?: number;
   maxBufferedBytes?: number;
 }
@@ -36,15 +38,16 @@ export function createWsFeed(options: WsFeedOptions): WsFeed {
 
   const unsubscribe = options.bus.subscribe((event) => {
     if (wss.clients.size === 0) return;
-    const frame = serialize(event);
-    if (frame === null) return;
+    const out = serialize(event);
+    if (out === null) return;
+    const frames = typeof out === 'string' ? [out] : out;
     for (const ws of wss.clients) {
       if (ws.readyState !== ws.OPEN) continue;
       if (ws.bufferedAmount > maxBuffered) {
         ws.terminate();
         continue;
       }
-      ws.send(frame);
+      for (const frame of frames) ws.send(frame);
     }
   });
 
@@ -65,7 +68,7 @@ export function createWsFeed(options: WsFeedOptions): WsFeed {
     ws.on('pong', () => alive.set(ws, true));
     ws.on('error', () => ws.terminate());
     ws.on('message', () => {}); // the feed is one-way; messages are ignored
-    ws.send(JSON.stringify({ type: 'hello', ...options.hello() }));
+    ws.send(options.helloFrame ? options.helloFrame() : JSON.stringify({ type: 'hello', ...options.hello() }));
   });
 
   return {

@@ -15,6 +15,7 @@ import { waitRoutes } from './routes/wait.js';
 import type { EventBus } from '../events/bus.js';
 import { registerApiDocs } from './api-docs.js';
 import { metricsRoutes, type MetricsRouteDeps } from './routes/metrics.js';
+import { compatRoutes } from './compat/index.js';
 import './schema-meta.js';
 
 export interface AppDeps extends InfoRouteDeps {
@@ -26,12 +27,15 @@ export interface AppDeps extends InfoRouteDeps {
   allowedHosts: readonly string[];
   /** Directory of the built web UI, or null to serve none. */
   webRoot: string | null;
+  /** Largest message accepted (bytes); also caps Mailpit's POST /api/v1/send. */
+  maxMessageSize?: number;
   /** fastify logger option: false, or pino options such as { level }. */
   logger: FastifyServerOptions['logger'];
   /** Prometheus registry behind /metrics (omitted: no /metrics route). */
   metrics?: MetricsRouteDeps['metrics'];
 }
 
+const DEFAULT_MAX_MESSAGE_SIZE = 25 * 1024 * 1024; // matches the --max-message-size default
 const BODY_LIMIT = 1024 * 1024; // 1 MiB: API bodies are small JSON (ids, flags); bigger ones get 413
 
 /** Builds the HTTP app with every route registered. */
@@ -62,6 +66,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await waitRoutes(app, { store: deps.store, bus: deps.bus, parsed, maxWait: deps.maxWait }); // not encapsulated: decorates app.waiters
   await app.register(tagsRoutes, { store: deps.store });
   await app.register(inboxesRoutes, { store: deps.store });
+  await app.register(compatRoutes, { store: deps.store, parsed, info: deps.info, maxMessageSize: deps.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE });
   await app.register(infoRoutes, { info: deps.info, ready: deps.ready });
   if (deps.metrics) await app.register(metricsRoutes, { metrics: deps.metrics });
   await app.register(staticRoutes, { webRoot: deps.webRoot });

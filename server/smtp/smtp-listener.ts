@@ -46,6 +46,8 @@ export interface SmtpListenerOptions {
 export interface SmtpCounters {
   connections: number;
   accepted: number;
+  /** Raw bytes of the accepted messages. */
+  acceptedBytes: number;
   rejectedSize: number;
   rejectedConnections: number;
   aborted: number;
@@ -81,7 +83,7 @@ function envelopeOf(session: SMTPServerSession): Envelope {
 export function createSmtpListener(options: SmtpListenerOptions): SmtpListener {
   const { store, log } = options;
   const hooks = options.hooks ?? null;
-  const counters: SmtpCounters = { connections: 0, accepted: 0, rejectedSize: 0, rejectedConnections: 0, aborted: 0, errors: 0 };
+  const counters: SmtpCounters = { connections: 0, accepted: 0, acceptedBytes: 0, rejectedSize: 0, rejectedConnections: 0, aborted: 0, errors: 0 };
   // Per-client-address connection counts, shared by the plain and TLS listeners.
   const perIp = new Map<string, number>();
   const counted = new Set<string>();
@@ -107,6 +109,7 @@ export function createSmtpListener(options: SmtpListenerOptions): SmtpListener {
     const stored = store.add({ raw, envelope, view, inbox, tags: autoTags({ ...parsed, bcc: view.bcc }) });
     hooks?.delivered(session, stored.id);
     counters.accepted++;
+    counters.acceptedBytes += raw.length;
     log.info(
       { id: stored.id, from: envelope.mailFrom, to: envelope.rcptTo.length > 3 ? `${envelope.rcptTo.length} recipients` : envelope.rcptTo, size: raw.length, parseError: parsed.parseError ?? undefined },
       'message received',

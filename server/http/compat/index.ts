@@ -1,0 +1,38 @@
+// The compat dialects as one fastify plugin: Mailpit v1 and MailHog v1/v2 routes over the same
+// store, each group in its own encapsulated scope so Mailpit's text/plain errors and MailHog's
+// untyped request bodies stay inside their dialect.
+
+import type { FastifyInstance } from 'fastify';
+import type { MessageStore } from '../../store/store.js';
+import type { ParsedCache } from '../parsed-cache.js';
+import { installMailpitErrors } from './mailpit-common.js';
+import { mailpitListRoutes } from './mailpit-list.js';
+import { mailpitMessageRoutes } from './mailpit-message.js';
+import { mailpitTagRoutes } from './mailpit-tags.js';
+import { mailpitAppRoutes } from './mailpit-app.js';
+import { mailpitSendRoutes } from './mailpit-send.js';
+import { mailhogRoutes } from './mailhog-routes.js';
+
+export interface CompatDeps {
+  store: MessageStore;
+  parsed: ParsedCache;
+  info: () => Record<string, unknown>;
+  maxMessageSize: number;
+}
+
+/** Registers every Mailpit and MailHog route. */
+export async function compatRoutes(app: FastifyInstance, deps: CompatDeps): Promise<void> {
+  await app.register(async (mailpit) => {
+    installMailpitErrors(mailpit);
+    await mailpit.register(mailpitListRoutes, { store: deps.store });
+    await mailpit.register(mailpitMessageRoutes, { store: deps.store, parsed: deps.parsed });
+    await mailpit.register(mailpitTagRoutes, { store: deps.store });
+    await mailpit.register(mailpitAppRoutes, { store: deps.store, info: deps.info });
+  });
+  await app.register(mailpitSendRoutes, { store: deps.store, maxMessageSize: deps.maxMessageSize });
+  await app.register(async (mailhog) => {
+    // The `mailhog` package posts release bodies without a Content-Type; accept them here only.
+    mailhog.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 64 * 1024 }, (_request, body, done) => done(null, body));
+    await mailhog.register(mailhogRoutes, { store: deps.store });
+  });
+}

@@ -48,7 +48,7 @@ export function createMailpitFrames(store: MessageStore, version: string): Mailp
           frames = event.ids.length > MAX_PER_ID_FRAMES ? [] : event.ids.map((id) => frame('update', { ID: id, Read: event.read }));
           break;
         case 'message:tags':
-          frames = event.changes.length > MAX_PER_ID_FRAMES ? [frame('prune', null)] : event.changes.map((c) => frame('update', { ID: c.id, Tags: c.tags }));
+          frames = event.messages.length > MAX_PER_ID_FRAMES ? [frame('prune', null)] : event.messages.map((c) => frame('update', { ID: c.id, Tags: c.tags }));
           break;
         case 'store:cleared':
           frames = [frame('truncate', null)];

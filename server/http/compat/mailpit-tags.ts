@@ -25,7 +25,7 @@ export async function mailpitTagRoutes(app: FastifyInstance, { store }: { store:
     if (!request.body || typeof request.body !== 'object') throw badRequest('EOF');
     const ids = stringList(request.body, 'IDs') ?? [];
     const tags = (stringList(request.body, 'Tags') ?? []).map(cleanTag).filter(Boolean);
-    if (ids.length) store.setTags(ids, tags);
+    if (ids.length) store.updateTags(ids, { set: tags });
     return ok(reply);
   });
 

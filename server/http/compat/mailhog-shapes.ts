@@ -114,7 +114,9 @@ function rfc1123z(ms: number): string {
 
 /** The full MailHog message for a stored message, including the headers MailHog adds on receipt. */
 export function mailhogMessage(m: StoredMessage, hostname = 'mailroom'): MailhogMessage {
-  const data = m.raw.toString('utf8');
+  // MailHog's Raw.Data is the DATA payload without the terminating "\r\n.\r\n", i.e. without
+  // the final line break that Mailroom keeps as part of the message.
+  const data = m.raw.toString('utf8').replace(/\r?\n$/, '');
   const c = contentFromString(data);
   const h = c.headers;
   if (![...h.keys()].some((k) => k.toLowerCase() === 'message-id')) h.set('Message-ID', [m.id]);

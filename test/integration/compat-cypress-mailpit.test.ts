@@ -1,24 +1,28 @@
-// The real cypress-mailpit 2.0.0 command code, driven through the cy stand-in against a live
-// Mailroom: every parent and child command (client-packages.md section 7.2).
+// The real cypress-mailpit command code (2.0.0, and 1.4.0 through an npm alias), driven through
+// the cy stand-in against a live Mailroom: every parent and child command (client-packages.md 7.2).
 
 import { after, before, test } from 'node:test';
+import { createRequire } from 'node:module';
 import assert from 'node:assert/strict';
 import type { Mailroom } from '../../server/start.js';
 import { startTestServer } from '../helpers/server.js';
 import { token, transportTo } from '../helpers/compat-mail.js';
 import { Chain, installShim, run } from '../helpers/cy-shim.js';
 
+const require = createRequire(import.meta.url);
 let server: Mailroom;
-const tok = token();
 
 before(async () => {
   server = await startTestServer();
 });
 after(() => server.close());
 
-test('cypress-mailpit 2.0.0: every command', async () => {
-  const { requests } = installShim({ expose: { MAILPIT_URL: server.url }, config: { defaultCommandTimeout: 4000 } });
-  const { MailpitCommands } = await import('cypress-mailpit/dist/src/MailpitCommands.js');
+for (const version of ['2.0.0', '1.4.0'] as const) test(`cypress-mailpit ${version}: every command`, async () => {
+  const tok = token();
+  // 2.x reads the URL with Cypress.expose and ships ESM; 1.x reads Cypress.env and ships CommonJS.
+  const { requests } = installShim({ expose: { MAILPIT_URL: server.url }, env: { MAILPIT_URL: server.url }, config: { defaultCommandTimeout: 4000 } });
+  const { MailpitCommands } =
+    version === '2.0.0' ? await import('cypress-mailpit/dist/src/MailpitCommands.js') : require('cypress-mailpit-v1/src/MailpitCommands.js');
   const commands = new MailpitCommands();
   const parent = MailpitCommands.parentCypressCommands as string[];
   const child = MailpitCommands.childCypressCommands as string[];

@@ -8,6 +8,7 @@ import { createWsFeed } from './events/ws-feed.js';
 import { buildApp } from './http/app.js';
 import { routeUpgrades } from './http/upgrade.js';
 import { createMailpitFrames } from './http/compat/mailpit-events.js';
+import { mailhogFrames } from './http/compat/mailhog-shapes.js';
 import type { Logger } from './log.js';
 import { version, webRoot as defaultWebRoot } from './paths.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -131,7 +132,16 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
   feedClients = () => feed.clients;
   const mailpitFrames = createMailpitFrames(store, version);
   const mailpitFeed = createWsFeed({ bus, hello: () => ({}), helloFrame: mailpitFrames.stats, serialize: mailpitFrames.serialize });
-  routeUpgrades(app.server, new Map([['/api/feed', feed.handleUpgrade], ['/api/events', mailpitFeed.handleUpgrade]]), config.allowedHosts);
+  const mailhogFeed = createWsFeed({ bus, hello: () => ({}), helloFrame: () => null, serialize: mailhogFrames(store) });
+  routeUpgrades(
+    app.server,
+    new Map([
+      ['/api/feed', feed.handleUpgrade],
+      ['/api/events', mailpitFeed.handleUpgrade],
+      ['/api/v2/websocket', mailhogFeed.handleUpgrade],
+    ]),
+    config.allowedHosts,
+  );
 
   try {
     await smtp.start();
@@ -139,6 +149,7 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
   } catch (err) {
     feed.close();
     mailpitFeed.close();
+    mailhogFeed.close();
     await Promise.allSettled([smtp.close(), app.close()]);
     unhappy.close();
     metrics.close();
@@ -168,6 +179,7 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
         feed.close();
         unhappy.close();
         mailpitFeed.close();
+        mailhogFeed.close();
         await Promise.all([smtp.close(), app.close()]);
         metrics.close();
         store.close?.();

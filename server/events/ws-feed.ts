@@ -13,8 +13,8 @@ export interface WsFeedOptions {
   hello: () => Record<string, unknown>;
   /** Turns a bus event into the frame(s) this feed sends; return null to skip. Defaults to JSON of the event. */
   serialize?: (event: MailEvent) => string | string[] | null;
-  /** Replaces the default hello frame (a dialect with its own greeting, e.g. Mailpit's stats). */
-  helloFrame?: () => string;
+  /** Replaces the default hello frame (a dialect with its own greeting, e.g. Mailpit's stats; null sends none). */
+  helloFrame?: () => string | null;
   heartbeatMs?: number;
   maxBufferedBytes?: number;
 }
@@ -68,7 +68,8 @@ export function createWsFeed(options: WsFeedOptions): WsFeed {
     ws.on('pong', () => alive.set(ws, true));
     ws.on('error', () => ws.terminate());
     ws.on('message', () => {}); // the feed is one-way; messages are ignored
-    ws.send(options.helloFrame ? options.helloFrame() : JSON.stringify({ type: 'hello', ...options.hello() }));
+    const hello = options.helloFrame ? options.helloFrame() : JSON.stringify({ type: 'hello', ...options.hello() });
+    if (hello !== null) ws.send(hello);
   });
 
   return {

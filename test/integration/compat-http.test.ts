@@ -190,3 +190,15 @@ test('/api/events: Mailpit {Type, Data} frames for new, update, delete, truncate
   });
   assert.equal(status, 403); // a page on another origin cannot read the feed
 });
+
+test('/api/v2/websocket: MailHog sends each new message as one full-message frame', async () => {
+  const ws = new WebSocket(server.url.replace(/^http/, 'ws') + '/api/v2/websocket');
+  const first = new Promise<{ ID: string; Content: { Headers: Record<string, string[]> }; Raw: { From: string } }>((resolve) => ws.once('message', (d) => resolve(JSON.parse(String(d)))));
+  await new Promise((r, j) => ws.once('open', r).once('error', j));
+  const id = await sendOne(`Hog socket ${tok}`);
+  const frame = await first; // nothing is sent on connect, so the first frame is the message
+  assert.equal(frame.ID, id);
+  assert.deepEqual(frame.Content.Headers.Subject, [`Hog socket ${tok}`]);
+  assert.equal(frame.Raw.From, 's@x.test');
+  ws.close();
+});

@@ -4,7 +4,9 @@
 // transfer-encoded, multipart bodies split naively on the boundary (closing "--" part included).
 // Clients (mailhog, cypress-mailhog) decode bodies and RFC 2047 words themselves.
 
+import type { MailEvent } from '../../events/bus.js';
 import type { StoredMessage } from '../../mail/types.js';
+import type { MessageStore } from '../../store/store.js';
 
 export interface MailhogPath {
   Relays: string[] | null;
@@ -132,5 +134,14 @@ export function mailhogMessage(m: StoredMessage, hostname = 'mailroom'): Mailhog
     Created: new Date(m.receivedAt).toISOString(),
     MIME: multipart ? mimeParts(multipart, c.body) : null,
     Raw: { From: m.envelope.mailFrom, To: [...m.envelope.rcptTo], Data: data, Helo: m.envelope.heloName },
+  };
+}
+
+/** MailHog's /api/v2/websocket: one frame with the full message per new message, nothing else. */
+export function mailhogFrames(store: MessageStore, hostname?: string): (event: MailEvent) => string | null {
+  return (event) => {
+    if (event.type !== 'message:new') return null;
+    const m = store.get(event.summary.id);
+    return m ? JSON.stringify(mailhogMessage(m, hostname)) : null;
   };
 }

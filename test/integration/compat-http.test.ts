@@ -149,6 +149,17 @@ test('MailHog routes: content types, empty bodies, unknown ids, Jim off', async 
   assert.match(download.type, /^message\/rfc822/);
   assert.match(download.text, new RegExp(`Subject: Hog ${tok}`));
   assert.deepEqual(JSON.parse((await http('/api/v2/outgoing-smtp')).text), {});
+
+  // Part download: top-level MIME part n, base64 decoded, its own headers only when printable ASCII.
+  const t = transportTo(server);
+  await t.sendMail({ from: 's@x.test', to: 'p@x.test', subject: 'parts', text: 'x', attachments: [{ filename: 'naïve.bin', content: Buffer.from([1, 2, 3]) }] });
+  t.close();
+  const withPart = server.store.list({ limit: 1 }).messages[0]!.id;
+  const part = await fetch(`${server.url}/api/v1/messages/${withPart}/mime/part/1/download`);
+  assert.equal(part.status, 200);
+  assert.deepEqual([...Buffer.from(await part.arrayBuffer())], [1, 2, 3]);
+  assert.match(part.headers.get('content-security-policy') ?? '', /^sandbox/);
+  assert.equal((await http(`/api/v1/messages/${withPart}/mime/part/7/download`)).status, 404);
 });
 
 test('/api/events: Mailpit {Type, Data} frames for new, update, delete, truncate, with stats', async () => {

@@ -105,9 +105,11 @@ export async function mailhogRoutes(app: FastifyInstance, { store }: { store: Me
     if (!m || !part || !/^\d+$/.test(request.params.n)) return empty(reply, 404);
     const cte = (part.Headers['Content-Transfer-Encoding']?.[0] ?? '').trim().toLowerCase();
     const body = cte === 'base64' ? Buffer.from(part.Body.replace(/\s+/g, ''), 'base64') : Buffer.from(part.Body, 'utf8');
+    // The part's own headers are sender-controlled: used only when they are plain printable ASCII.
+    const printable = (v: string | undefined) => (v !== undefined && /^[\x20-\x7e\t]+$/.test(v) ? v : undefined);
     return reply
-      .type(part.Headers['Content-Type']?.[0] ?? 'application/octet-stream')
-      .header('Content-Disposition', part.Headers['Content-Disposition']?.[0] ?? contentDisposition(`${m.id}-part-${request.params.n}`, 'part'))
+      .type(printable(part.Headers['Content-Type']?.[0]) ?? 'application/octet-stream')
+      .header('Content-Disposition', printable(part.Headers['Content-Disposition']?.[0]) ?? contentDisposition(`${m.id}-part-${request.params.n}`, 'part'))
       .header('Content-Security-Policy', "sandbox; default-src 'none'")
       .send(body);
   });

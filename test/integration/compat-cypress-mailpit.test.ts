@@ -20,7 +20,7 @@ after(() => server.close());
 for (const version of ['2.0.0', '1.4.0'] as const) test(`cypress-mailpit ${version}: every command`, async () => {
   const tok = token();
   // 2.x reads the URL with Cypress.expose and ships ESM; 1.x reads Cypress.env and ships CommonJS.
-  const { requests } = installShim({ expose: { MAILPIT_URL: server.url }, env: { MAILPIT_URL: server.url }, config: { defaultCommandTimeout: 4000 } });
+  const { requests, cy, Cypress } = installShim({ expose: { MAILPIT_URL: server.url }, env: { MAILPIT_URL: server.url }, config: { defaultCommandTimeout: 4000 } });
   const { MailpitCommands } =
     version === '2.0.0' ? await import('cypress-mailpit/dist/src/MailpitCommands.js') : require('cypress-mailpit-v1/src/MailpitCommands.js');
   const commands = new MailpitCommands();
@@ -28,7 +28,7 @@ for (const version of ['2.0.0', '1.4.0'] as const) test(`cypress-mailpit ${versi
   const child = MailpitCommands.childCypressCommands as string[];
   for (const name of parent) Cypress.Commands.add(name, commands[name].bind(commands));
   for (const name of child) Cypress.Commands.add(name, { prevSubject: true }, commands[name].bind(commands));
-  const c = cy as Record<string, (...args: unknown[]) => Chain>;
+  const c = cy as unknown as Record<string, (...args: unknown[]) => Chain>;
   const on = (subject: unknown) => new Chain(subject) as Chain & Record<string, (...args: unknown[]) => Chain>;
 
   await run(c.mailpitDeleteAllEmails!());

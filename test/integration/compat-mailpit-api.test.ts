@@ -157,7 +157,7 @@ test('mailpit-api 2.x: every method against a live server', async (t) => {
     assert.deepEqual([...jpeg.subarray(0, 2)], [0xff, 0xd8]);
     assert.match(await mp.renderMessageHTML(id3), /<p>third/);
     assert.match(await mp.renderMessageHTML(), /<p>third/); // latest
-    assert.match(await mp.renderMessageHTML(id3, true), /<p>third/);
+    assert.match(await mp.renderMessageHTML(id3, 1), /<p>third/);
     assert.match(await mp.renderMessageText(id2), new RegExp(`second body unique-${tok}`));
     await assert.rejects(mp.renderMessageHTML(id1), /404/); // text-only message
   });

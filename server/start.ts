@@ -80,6 +80,7 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
     allowedHosts: config.allowedHosts,
     webRoot: options.webRoot === undefined ? defaultWebRoot : options.webRoot,
     maxMessageSize: config.maxMessageSize,
+    compatOutbound: { peerModes: unhappy.peerModes, relay: unhappy.relay, releases: unhappy.releases },
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
     ready: () => ready,
     metrics,

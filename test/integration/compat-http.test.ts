@@ -61,8 +61,13 @@ test('Mailpit errors: plain-text bodies and exact statuses', async () => {
   assert.deepEqual([unknown.status, unknown.text], [404, '404 page not found']);
   const emptySearch = await http('/api/v1/search?query=');
   assert.deepEqual([emptySearch.status, emptySearch.text], [400, 'Error: no search query']);
-  const chaos = await http('/api/v1/chaos');
-  assert.deepEqual([chaos.status, chaos.text], [400, 'Chaos is not enabled']);
+  const badChaos = await http('/api/v1/chaos', { method: 'PUT', ...json({ Sender: { ErrorCode: 200, Probability: 5 } }) });
+  assert.deepEqual([badChaos.status, badChaos.type.split(';')[0]], [400, 'text/plain']);
+  assert.match(badChaos.text, /ErrorCode must be 400-599/);
+  const noRelay = await http('/api/v1/message/latest/release', { method: 'POST', ...json({ To: ['x@x.test'] }) });
+  assert.deepEqual([noRelay.status, noRelay.text], [400, 'SMTP error: no SMTP relay configured']);
+  const badAddress = await http('/api/v1/message/latest/release', { method: 'POST', ...json({ To: ['nope'] }) });
+  assert.deepEqual([badAddress.status, badAddress.text], [400, 'Invalid email address: nope']);
   const sa = await http('/api/v1/message/latest/sa-check');
   assert.deepEqual([sa.status, sa.text], [404, 'File not found']);
   const sendBad = await http('/api/v1/send', { method: 'POST', ...json({ From: { Email: 'a@x.test' }, To: [{ Email: 'nope' }] }) });
@@ -130,7 +135,7 @@ test('views and parts carry the sandboxing CSP; thumbnails are a 180x120 JPEG', 
   assert.equal((await http(`/api/v1/message/${id}/part/9.9/thumb`)).status, 404);
 });
 
-test('MailHog routes: content types, empty bodies, unknown ids, Jim off', async () => {
+test('MailHog routes: content types, empty bodies, unknown ids, Jim, release refused', async () => {
   const id = await sendOne(`Hog ${tok}`);
   const list = await http('/api/v2/messages?limit=999');
   assert.match(list.type, /^text\/json/);
@@ -144,7 +149,23 @@ test('MailHog routes: content types, empty bodies, unknown ids, Jim off', async 
     const r = await http(path);
     assert.deepEqual([r.status, r.text], [status, '']);
   }
-  for (const method of ['POST', 'PUT', 'DELETE']) assert.equal((await http('/api/v2/jim', { method })).status, 404);
+  // Jim: MailHog's statuses, over failure-injection rules (jim-*).
+  const status = async (method: string, init: RequestInit = {}) => (await http('/api/v2/jim', { method, ...init })).status;
+  assert.equal(await status('PUT', json({ AcceptChance: 1 })), 404); // off
+  assert.equal(await status('DELETE'), 404);
+  assert.equal(await status('POST', { body: new Blob([JSON.stringify({ acceptchance: 1, DisconnectChance: 0 })]) }), 201); // no Content-Type, as the mailhog package sends
+  assert.equal(await status('POST'), 400); // already on
+  const jim = JSON.parse((await http('/api/v2/jim')).text);
+  assert.equal(jim.AcceptChance, 1);
+  assert.equal(jim.RejectSenderChance, 0.05); // MailHog's default
+  assert.ok((await (await fetch(`${server.url}/api/faults/rules`)).text()).includes('jim-reject-sender'));
+  assert.equal(await status('PUT', json({ RejectSenderChance: 2 })), 400);
+  assert.equal(await status('PUT', json({ RejectSenderChance: 0 })), 200);
+  assert.equal(await status('DELETE'), 200);
+  assert.equal(await status('GET'), 404);
+  // Release to a server other than the configured relay cannot be delivered: MailHog's failure reply.
+  const release = await http(`/api/v1/messages/${id}/release`, { method: 'POST', body: new Blob([JSON.stringify({ host: '127.0.0.1', port: '2525', email: 'x@x.test' })]) });
+  assert.deepEqual([release.status, release.text], [500, '']);
   const download = await http(`/api/v1/messages/${id}/download`);
   assert.match(download.type, /^message\/rfc822/);
   assert.match(download.text, new RegExp(`Subject: Hog ${tok}`));

@@ -10,14 +10,19 @@ import { sendRaw } from '../helpers/smtp-client.js';
 import { token } from '../helpers/compat-mail.js';
 
 let server: Mailroom;
+let upstream: Mailroom; // the relay's upstream, for release
 const tok = token();
 const crlf = (lines: string[]) => lines.join('\r\n');
 const wrap76 = (s: string) => s.replace(/(.{76})/g, '$1\r\n');
 
 before(async () => {
-  server = await startTestServer();
+  upstream = await startTestServer();
+  server = await startTestServer({ relayHost: '127.0.0.1', relayPort: upstream.smtpPort, relaySecurity: 'none', relayAllowedRecipients: /@x\.test$/i });
 });
-after(() => server.close());
+after(async () => {
+  await server.close();
+  await upstream.close();
+});
 
 test('mailhog package: every method', async () => {
   const mh = mailhog({ host: '127.0.0.1', port: server.httpPort });
@@ -106,9 +111,19 @@ test('mailhog package: every method', async () => {
   await send([`e-${tok}@x.test`, `hidden-${tok}@x.test`], ['From: s@x.test', `To: e-${tok}@x.test`, 'Subject: E', '', 'e']);
   assert.equal((await mh.search(`hidden-${tok}`, 'to'))!.count, 1);
 
-  // Release needs an outbound relay Mailroom does not have yet: MailHog's reply to a failed relay.
-  const rel = (await mh.releaseMessage(c.ID, { host: '127.0.0.1', port: String(server.smtpPort), email: `rel-${tok}@x.test` })) as unknown as { statusCode: number };
-  assert.equal(rel.statusCode, 500);
+  // Release to the configured relay (host and port as the relay has them) is delivered upstream.
+  const rel = (await mh.releaseMessage(c.ID, { host: '127.0.0.1', port: String(upstream.smtpPort), email: `rel-${tok}@x.test` })) as unknown as { statusCode: number };
+  assert.equal(rel.statusCode, 200);
+  const released = upstream.store.list({ limit: 10 }).messages;
+  assert.equal(released.length, 1);
+  assert.deepEqual(released[0]!.envelope.rcptTo, [`rel-${tok}@x.test`]);
+  assert.equal(released[0]!.view.subject, 'Ünïcödé subject');
+  // Any other server is not one Mailroom may send to: MailHog's reply to a failed release.
+  const elsewhere = (await mh.releaseMessage(c.ID, { host: '127.0.0.1', port: String(server.smtpPort), email: `rel-${tok}@x.test` })) as unknown as { statusCode: number };
+  assert.equal(elsewhere.statusCode, 500);
+  const refused = (await mh.releaseMessage(c.ID, { host: '127.0.0.1', port: String(upstream.smtpPort), email: 'someone@elsewhere.test' })) as unknown as { statusCode: number };
+  assert.equal(refused.statusCode, 500); // not allowed by --relay-allowed-recipients
+  assert.equal(upstream.store.stats().count, 1);
   assert.equal((await mh.messages())!.count, 5);
 
   const del = (await mh.deleteMessage(c.ID)) as unknown as { statusCode: number };

@@ -10,14 +10,19 @@ import { startTestServer } from '../helpers/server.js';
 import { PNG_1X1, token, transportTo } from '../helpers/compat-mail.js';
 
 let server: Mailroom;
+let upstream: Mailroom; // the relay's upstream, for release
 let mp: MailpitClient;
 const tok = token();
 
 before(async () => {
-  server = await startTestServer();
+  upstream = await startTestServer();
+  server = await startTestServer({ relayHost: '127.0.0.1', relayPort: upstream.smtpPort, relaySecurity: 'none', relayAllowedRecipients: /@x\.test$/i });
   mp = new MailpitClient(server.url + '/'); // a trailing slash is how users often configure it
 });
-after(() => server.close());
+after(async () => {
+  await server.close();
+  await upstream.close();
+});
 
 async function sendFixtures(): Promise<void> {
   const t = transportTo(server);
@@ -220,17 +225,25 @@ test('mailpit-api 2.x: every method against a live server', async (t) => {
     assert.deepEqual(info.Tags, { 'from-api': 1 });
     const config = await mp.getConfiguration();
     assert.equal(config.SpamAssassin, false);
-    assert.equal(config.ChaosEnabled, false);
-    assert.equal(config.MessageRelay.Enabled, false);
+    assert.equal(config.ChaosEnabled, true);
+    assert.equal(config.MessageRelay.Enabled, true);
+    assert.equal(config.MessageRelay.SMTPServer, `127.0.0.1:${upstream.smtpPort}`);
   });
 
-  await t.test('features that are off answer as Mailpit does when off', async () => {
-    await assert.rejects(mp.getChaosTriggers(), /400.*Chaos is not enabled/);
-    await assert.rejects(mp.setChaosTriggers({ Sender: { ErrorCode: 451, Probability: 10 } }), /400.*Chaos is not enabled/);
+  await t.test('release goes through the configured relay', async () => {
+    assert.equal(await mp.releaseMessage(id3, { To: [`rel-${tok}@x.test`] }), 'ok');
+    const released = upstream.store.list({ limit: 5 }).messages;
+    assert.equal(released.length, 1);
+    assert.equal(released[0]!.view.subject, `T3 ${tok}`);
+    assert.deepEqual(released[0]!.envelope.rcptTo, [`rel-${tok}@x.test`]);
+    await assert.rejects(mp.releaseMessage(id3, { To: ['someone@elsewhere.test'] }), /400.*Failed/);
+    await assert.rejects(mp.releaseMessage(id3, { To: ['not-an-address'] }), /400.*Invalid email address/);
+  });
+
+  await t.test('features Mailroom does not have answer as Mailpit does when off', async () => {
     await assert.rejects(mp.spamAssassinCheck(id3), /404/);
     await assert.rejects(mp.htmlCheck(id3), /400/);
     await assert.rejects(mp.linkCheck(id3), /400/);
-    await assert.rejects(mp.releaseMessage(id3, { To: ['x@x.test'] }), /400.*SMTP error/);
   });
 
   await t.test('errors: unknown id 404, empty search 400', async () => {
@@ -246,6 +259,21 @@ test('mailpit-api 2.x: every method against a live server', async (t) => {
     assert.equal(await mp.deleteMessages(), 'ok');
     assert.equal((await mp.listMessages()).total, 0);
     await assert.rejects(mp.getMessageSummary(), /404/); // latest of an empty mailbox
+  });
+
+  await t.test('chaos triggers are failure-injection rules: they really fail SMTP', async () => {
+    const defaults = await mp.getChaosTriggers();
+    assert.deepEqual(defaults, { Sender: { ErrorCode: 451, Probability: 0 }, Recipient: { ErrorCode: 451, Probability: 0 }, Authentication: { ErrorCode: 535, Probability: 0 } });
+    const set = await mp.setChaosTriggers({ Recipient: { ErrorCode: 452, Probability: 100 } });
+    assert.deepEqual(set.Recipient, { ErrorCode: 452, Probability: 100 });
+    assert.deepEqual(await mp.getChaosTriggers(), set);
+    const t2 = transportTo(server);
+    await assert.rejects(t2.sendMail({ from: 's@x.test', to: `chaos-${tok}@x.test`, subject: 'chaos', text: 'x' }), /452/);
+    assert.deepEqual(await mp.setChaosTriggers(), defaults); // {} resets every trigger
+    await t2.sendMail({ from: 's@x.test', to: `chaos-${tok}@x.test`, subject: 'chaos', text: 'x' });
+    t2.close();
+    assert.equal((await mp.listMessages()).total, 1);
+    await assert.rejects(mp.setChaosTriggers({ Sender: { ErrorCode: 451, Probability: 101 } }), /400.*Probability/);
   });
 });
 

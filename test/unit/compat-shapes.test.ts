@@ -57,7 +57,7 @@ test('send requests: case-insensitive keys, validation errors in Mailpit words',
   const ok = composeOptions({ from: { email: 'a@x.test', name: 'A' }, TO: [{ EMAIL: 'b@x.test' }], bcc: ['c@x.test'], tags: ['t'], Attachments: [{ Content: 'data:text/plain;base64,aGk=', FileName: 'a.txt', ContentID: 'cid1' }] });
   assert.deepEqual(ok.envelope.rcptTo, ['b@x.test', 'c@x.test']);
   assert.deepEqual(ok.mail.headers, { 'X-Tags': 't' });
-  const att = (ok.mail.attachments as { content: Buffer; cid?: string }[])[0]!;
+  const att = ok.mail.attachments[0]!;
   assert.equal(att.content.toString(), 'hi');
   assert.equal(att.cid, 'cid1');
   for (const [body, message] of [

@@ -3,6 +3,9 @@
 // untyped request bodies stay inside their dialect.
 
 import type { FastifyInstance } from 'fastify';
+import type { PeerModes } from '../../faults/peer-modes.js';
+import type { Relay } from '../../outbound/relay.js';
+import type { ReleaseHistory } from '../../outbound/release-history.js';
 import type { MessageStore } from '../../store/store.js';
 import type { ParsedCache } from '../parsed-cache.js';
 import { installMailpitErrors } from './mailpit-common.js';
@@ -13,11 +16,20 @@ import { mailpitAppRoutes } from './mailpit-app.js';
 import { mailpitSendRoutes } from './mailpit-send.js';
 import { mailhogRoutes } from './mailhog-routes.js';
 
+/** The native features the dialects delegate to: chaos/Jim (failure injection) and release. */
+export interface CompatOutbound {
+  peerModes: PeerModes;
+  relay: Relay;
+  releases: ReleaseHistory;
+}
+
 export interface CompatDeps {
   store: MessageStore;
   parsed: ParsedCache;
   info: () => Record<string, unknown>;
   maxMessageSize: number;
+  /** Absent (e.g. an app built without them): chaos, Jim and release answer as their peers do when off. */
+  outbound?: CompatOutbound | undefined;
 }
 
 /** Registers every Mailpit and MailHog route. */
@@ -25,14 +37,14 @@ export async function compatRoutes(app: FastifyInstance, deps: CompatDeps): Prom
   await app.register(async (mailpit) => {
     installMailpitErrors(mailpit);
     await mailpit.register(mailpitListRoutes, { store: deps.store });
-    await mailpit.register(mailpitMessageRoutes, { store: deps.store, parsed: deps.parsed });
+    await mailpit.register(mailpitMessageRoutes, { store: deps.store, parsed: deps.parsed, outbound: deps.outbound });
     await mailpit.register(mailpitTagRoutes, { store: deps.store });
-    await mailpit.register(mailpitAppRoutes, { store: deps.store, info: deps.info });
+    await mailpit.register(mailpitAppRoutes, { store: deps.store, info: deps.info, outbound: deps.outbound });
   });
   await app.register(mailpitSendRoutes, { store: deps.store, maxMessageSize: deps.maxMessageSize });
   await app.register(async (mailhog) => {
     // The `mailhog` package posts release bodies without a Content-Type; accept them here only.
     mailhog.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 64 * 1024 }, (_request, body, done) => done(null, body));
-    await mailhog.register(mailhogRoutes, { store: deps.store });
+    await mailhog.register(mailhogRoutes, { store: deps.store, outbound: deps.outbound });
   });
 }

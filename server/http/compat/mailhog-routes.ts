@@ -4,8 +4,12 @@
 // DELETE /api/v1/messages (delete all) is shared with Mailpit and lives in mailpit-list.ts.
 
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { JimConfig } from '../../faults/peer-modes.js';
+import { RuleError } from '../../faults/rules.js';
 import type { StoredMessage } from '../../mail/types.js';
+import { ReleaseRefused } from '../../outbound/relay.js';
 import type { MessageStore } from '../../store/store.js';
+import type { CompatOutbound } from './index.js';
 import { compileQuery, QueryError } from '../../mail/search.js';
 import { contentDisposition } from '../download.js';
 import { mailhogMessage } from './mailhog-shapes.js';
@@ -61,8 +65,45 @@ export function mailhogSearch(kind: string, query: string): ((m: StoredMessage) 
   }
 }
 
+/** A MailHog request body: JSON sent with or without a Content-Type; undefined when empty, null when not JSON. */
+function jsonBody(body: unknown): unknown {
+  if (body === undefined) return undefined;
+  if (!Buffer.isBuffer(body)) return body;
+  if (body.length === 0) return undefined;
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    return null;
+  }
+}
+
+/** A JSON object's value by key, case-insensitively (MailHog decodes with Go's encoding/json). */
+function key(obj: unknown, name: string): unknown {
+  if (!obj || typeof obj !== 'object') return undefined;
+  const lower = name.toLowerCase();
+  for (const [k, v] of Object.entries(obj)) if (k.toLowerCase() === lower) return v;
+  return undefined;
+}
+
+const JIM_KEYS = ['DisconnectChance', 'AcceptChance', 'LinkSpeedAffect', 'LinkSpeedMin', 'LinkSpeedMax', 'RejectSenderChance', 'RejectRecipientChance', 'RejectAuthChance'] as const;
+
+/** Jim settings from a request body (any subset, keys case-insensitive); null when malformed. */
+function jimBody(body: unknown): Partial<JimConfig> | null {
+  const parsed = jsonBody(body);
+  if (parsed === undefined) return {};
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return null;
+  const out: Partial<JimConfig> = {};
+  for (const k of JIM_KEYS) {
+    const v = key(parsed, k);
+    if (v === undefined) continue;
+    if (typeof v !== 'number') return null;
+    out[k] = v;
+  }
+  return out;
+}
+
 /** Registers the MailHog routes. */
-export async function mailhogRoutes(app: FastifyInstance, { store }: { store: MessageStore }): Promise<void> {
+export async function mailhogRoutes(app: FastifyInstance, { store, outbound }: { store: MessageStore; outbound?: CompatOutbound | undefined }): Promise<void> {
   const hide = { schema: { hide: true } };
 
   app.get<{ Querystring: { start?: string; limit?: string } }>('/api/v2/messages', hide, async (request, reply) => {
@@ -114,17 +155,60 @@ export async function mailhogRoutes(app: FastifyInstance, { store }: { store: Me
       .send(body);
   });
 
-  // Release needs an outbound relay Mailroom does not have yet: MailHog answers a release whose
-  // SMTP delivery fails with 500 and an empty body. The body may come without a Content-Type
-  // (the `mailhog` package sends none), so this route accepts untyped bodies.
-  app.post<{ Params: { id: string } }>('/api/v1/messages/:id/release', { ...hide, config: { untypedBody: true } }, async (_request, reply) =>
-    empty(reply, 500),
-  );
+  // MailHog releases to any server the request names; Mailroom sends only where the user pointed
+  // it (--relay-host). So a release is delivered when it names that server (host and port), and
+  // otherwise fails as a MailHog release to an unreachable server does: 500, empty body. The
+  // `mailhog` package sends the JSON without a Content-Type, so this route accepts untyped bodies.
+  app.post<{ Params: { id: string }; Body: unknown }>('/api/v1/messages/:id/release', { ...hide, config: { untypedBody: true } }, async (request, reply) => {
+    const m = store.get(request.params.id);
+    const body = jsonBody(request.body);
+    if (!m || !body || typeof body !== 'object') return empty(reply, 500);
+    const host = String(key(body, 'Host') ?? '').trim().toLowerCase();
+    const port = String(key(body, 'Port') ?? '').trim();
+    const email = String(key(body, 'Email') ?? '').trim();
+    if (!host && key(body, 'Name') !== undefined) return empty(reply, 400); // a saved server Mailroom does not have
+    const relay = outbound?.relay;
+    const target = relay?.describe();
+    if (!relay || !target?.configured || target.host.toLowerCase() !== host || String(target.port) !== port || !email) return empty(reply, 500);
+    try {
+      relay.check([email]);
+    } catch (err) {
+      if (err instanceof ReleaseRefused) return empty(reply, 500);
+      throw err;
+    }
+    const record = await relay.send(m, [email], { auto: false, attempt: 1 });
+    outbound.releases.add(m.id, record);
+    return empty(reply, record.ok ? 200 : 500);
+  });
 
-  // Jim (MailHog's chaos monkey) is not available: every call answers as MailHog does with Jim
-  // off (404, empty), so cypress-mailhog's mhGetJimMode reports false.
-  for (const method of ['GET', 'POST', 'PUT', 'DELETE'] as const) {
-    app.route({ method, url: '/api/v2/jim', ...hide, config: { untypedBody: true }, handler: async (_request, reply) => empty(reply, 404) });
+  // Jim (MailHog's chaos monkey) maps onto failure-injection rules (jim-*). Statuses as MailHog:
+  // GET 200/404, POST 201 (400 when already on), PUT 200 (404 when off), DELETE 200 (404 when off).
+  const jimRoute = { ...hide, config: { untypedBody: true } };
+  app.get('/api/v2/jim', jimRoute, async (_request, reply) => {
+    const jim = outbound?.peerModes.getJim();
+    return jim ? json(reply, 'application/json', jim) : empty(reply, 404);
+  });
+  app.post<{ Body: unknown }>('/api/v2/jim', jimRoute, async (request, reply) => {
+    if (!outbound) return empty(reply, 404);
+    if (outbound.peerModes.getJim()) return empty(reply, 400);
+    return setJim(request.body, reply, 201);
+  });
+  app.put<{ Body: unknown }>('/api/v2/jim', jimRoute, async (request, reply) => {
+    if (!outbound?.peerModes.getJim()) return empty(reply, 404);
+    return setJim(request.body, reply, 200);
+  });
+  app.delete('/api/v2/jim', jimRoute, async (_request, reply) => empty(reply, outbound?.peerModes.disableJim() ? 200 : 404));
+
+  function setJim(body: unknown, reply: FastifyReply, status: number): FastifyReply {
+    const config = jimBody(body);
+    if (!config || !outbound) return empty(reply, 400);
+    try {
+      outbound.peerModes.enableJim(config);
+    } catch (err) {
+      if (err instanceof RuleError) return empty(reply, 400);
+      throw err;
+    }
+    return empty(reply, status);
   }
 
   app.get('/api/v2/outgoing-smtp', hide, async (_request, reply) => json(reply, 'application/json', {}));

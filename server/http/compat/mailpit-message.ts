@@ -3,23 +3,28 @@
 // Features Mailroom does not have answer exactly as Mailpit does when they are off.
 
 import type { FastifyInstance } from 'fastify';
+import { ReleaseRefused } from '../../outbound/relay.js';
 import type { MessageStore } from '../../store/store.js';
+import type { CompatOutbound } from './index.js';
 import type { ParsedCache } from '../parsed-cache.js';
 import { sendPreview } from '../preview.js';
 import { contentDisposition } from '../download.js';
-import { MailpitError, badRequest, pageNotFound, resolveMessage, sendJson } from './mailpit-common.js';
+import { MailpitError, badRequest, ok, pageNotFound, resolveMessage, sendJson, stringList } from './mailpit-common.js';
 import { mailpitHeaders, mailpitMessage } from './mailpit-shapes.js';
 import { BLANK_THUMBNAIL_JPEG } from './blank-thumbnail.js';
 
 export interface MailpitMessageDeps {
   store: MessageStore;
   parsed: ParsedCache;
+  outbound?: CompatOutbound | undefined;
 }
+
+const ADDRESS = /^[^\s<>@,;:"]+@[^\s<>@,;:"]+$/;
 
 type IdParams = { Params: { id: string }; Querystring: { query?: string } };
 
 /** Registers the Mailpit single-message and view routes. */
-export async function mailpitMessageRoutes(app: FastifyInstance, { store, parsed }: MailpitMessageDeps): Promise<void> {
+export async function mailpitMessageRoutes(app: FastifyInstance, { store, parsed, outbound }: MailpitMessageDeps): Promise<void> {
   const hide = { schema: { hide: true } };
   const load = (id: string, query?: string) => resolveMessage(store, id, query);
 
@@ -77,11 +82,25 @@ export async function mailpitMessageRoutes(app: FastifyInstance, { store, parsed
     });
   }
 
-  // Release needs a relay, which Mailroom does not have yet: Mailpit answers a release with no
-  // relay configured with a 400 "SMTP error". Unknown ids are still a 404 first, as in Mailpit.
-  app.post<{ Params: { id: string } }>('/api/v1/message/:id/release', hide, async (request) => {
-    load(request.params.id);
-    throw badRequest('SMTP error: no SMTP relay configured');
+  // Release goes through Mailroom's relay (--relay-host), with Mailpit's checks and replies:
+  // unknown id 404, bad address / allowlist / no relay / SMTP failure 400 as text, else `ok`.
+  app.post<{ Params: { id: string }; Body: unknown }>('/api/v1/message/:id/release', hide, async (request, reply) => {
+    const m = load(request.params.id);
+    if (request.body === undefined || request.body === null || typeof request.body !== 'object') throw badRequest('EOF');
+    const to = (stringList(request.body, 'To') ?? []).map((a) => a.trim());
+    for (const address of to) if (!ADDRESS.test(address)) throw badRequest(`Invalid email address: ${address}`);
+    if (to.length === 0) throw badRequest('No valid addresses found');
+    if (!outbound?.relay.configured) throw badRequest('SMTP error: no SMTP relay configured');
+    try {
+      outbound.relay.check(to);
+    } catch (err) {
+      if (err instanceof ReleaseRefused) throw badRequest(err.code === 'recipient_not_allowed' ? `Failed: ${err.message}` : `SMTP error: ${err.message}`);
+      throw err;
+    }
+    const record = await outbound.relay.send(m, to, { auto: false, attempt: 1 });
+    outbound.releases.add(m.id, record);
+    if (!record.ok) throw badRequest(`SMTP error: ${record.error ?? record.response ?? 'the upstream server refused the message'}`);
+    return ok(reply);
   });
 
   // No caniemail data set in Mailroom: the HTML check is unavailable rather than approximated.

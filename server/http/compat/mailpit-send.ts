@@ -1,11 +1,10 @@
 // POST /api/v1/send: Mailpit's "inject a message from JSON". The request is validated (keys
-// matched case-insensitively, as Go does), composed into a real MIME message with nodemailer's
-// MailComposer, and stored through the same ingest path as SMTP. Errors are Mailpit's JSON
-// {"Error": "..."} with 400, or 413 for oversized bodies.
+// matched case-insensitively, as Go does), composed into a real MIME message (mail/compose.ts),
+// and stored through the same ingest path as SMTP. Errors are Mailpit's JSON {"Error": "..."}
+// with 400, or 413 for oversized bodies.
 
 import type { FastifyInstance } from 'fastify';
-import MailComposer from 'nodemailer/lib/mail-composer/index.js';
-import type Mail from 'nodemailer/lib/mailer/index.js';
+import { composeMime, type ComposeAttachment, type ComposeInput } from '../../mail/compose.js';
 import type { Envelope } from '../../mail/types.js';
 import { ingestRaw } from '../../store/ingest.js';
 import { StoreError, type MessageStore } from '../../store/store.js';
@@ -61,8 +60,8 @@ function decodeContent(content: string, filename: string): Buffer {
   return Buffer.from(clean, 'base64');
 }
 
-/** Validates a send request and turns it into MailComposer options plus the SMTP-like envelope. */
-export function composeOptions(body: unknown): { mail: Mail.Options; envelope: Omit<Envelope, 'remoteAddress'>; tags: string[] } {
+/** Validates a send request and turns it into compose input plus the SMTP-like envelope. */
+export function composeOptions(body: unknown): { mail: ComposeInput; envelope: Omit<Envelope, 'remoteAddress'>; tags: string[] } {
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw invalid('request body must be a JSON object');
   const fromValue = field(body, 'From');
   if (!fromValue || typeof fromValue !== 'object') throw invalid('invalid From address: ');
@@ -90,7 +89,7 @@ export function composeOptions(body: unknown): { mail: Mail.Options; envelope: O
   }
   if (tags.length) headers['X-Tags'] = tags.join(', ');
 
-  const attachments: Mail.Attachment[] = list(body, 'Attachments').map((a, i) => {
+  const attachments: ComposeAttachment[] = list(body, 'Attachments').map((a, i) => {
     const filename = text(a, 'Filename');
     const content = text(a, 'Content');
     if (!filename) throw invalid(`attachment ${i + 1} has no Filename`);
@@ -100,22 +99,21 @@ export function composeOptions(body: unknown): { mail: Mail.Options; envelope: O
       filename,
       content: decodeContent(content, filename),
       ...(contentType ? { contentType } : {}),
-      ...(cid ? { cid, contentDisposition: 'inline' as const } : {}),
+      ...(cid ? { cid } : {}),
     };
   });
 
   const subject = text(body, 'Subject');
   const textBody = text(body, 'Text');
   const html = text(body, 'HTML');
-  const mail: Mail.Options = {
+  const mail: ComposeInput = {
     from,
     to,
-    cc,
-    bcc, // envelope only: MailComposer leaves Bcc out of the headers
+    cc, // Bcc recipients go to the envelope only, as over SMTP
     replyTo,
     subject,
-    ...(textBody || !html ? { text: textBody } : {}),
-    ...(html ? { html } : {}),
+    text: textBody || !html ? textBody : null,
+    html: html || null,
     attachments,
     headers,
     date: new Date(),
@@ -143,7 +141,7 @@ export async function mailpitSendRoutes(app: FastifyInstance, { store, maxMessag
   const bodyLimit = Math.ceil(maxMessageSize * 1.4) + 64 * 1024;
   app.post('/api/v1/send', { bodyLimit, schema: { hide: true } }, async (request, reply) => {
     const { mail, envelope, tags } = composeOptions(request.body);
-    const raw = await new MailComposer(mail).compile().build();
+    const raw = await composeMime(mail);
     if (raw.length > maxMessageSize) throw new SendError(413, `message exceeds the maximum message size of ${maxMessageSize} bytes`);
     try {
       const stored = await ingestRaw(store, raw, { ...envelope, remoteAddress: request.ip }, { tags });

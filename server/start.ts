@@ -81,6 +81,7 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
     webRoot: options.webRoot === undefined ? defaultWebRoot : options.webRoot,
     maxMessageSize: config.maxMessageSize,
     compatOutbound: { peerModes: unhappy.peerModes, relay: unhappy.relay, releases: unhappy.releases },
+    inboxRouting: config.inboxFrom,
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
     ready: () => ready,
     metrics,

@@ -16,6 +16,7 @@ import type { EventBus } from '../events/bus.js';
 import { registerApiDocs } from './api-docs.js';
 import { metricsRoutes, type MetricsRouteDeps } from './routes/metrics.js';
 import { compatRoutes, type CompatOutbound } from './compat/index.js';
+import type { InboxRouting } from '../mail/inbox-route.js';
 import './schema-meta.js';
 
 export interface AppDeps extends InfoRouteDeps {
@@ -31,6 +32,8 @@ export interface AppDeps extends InfoRouteDeps {
   maxMessageSize?: number;
   /** Chaos/Jim and release for the Mailpit/MailHog dialects (start-unhappy.ts). */
   compatOutbound?: CompatOutbound;
+  /** How SMTP routes mail to inboxes (the Mailpit send API routes the same way). */
+  inboxRouting?: InboxRouting;
   /** fastify logger option: false, or pino options such as { level }. */
   logger: FastifyServerOptions['logger'];
   /** Prometheus registry behind /metrics (omitted: no /metrics route). */
@@ -68,7 +71,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await waitRoutes(app, { store: deps.store, bus: deps.bus, parsed, maxWait: deps.maxWait }); // not encapsulated: decorates app.waiters
   await app.register(tagsRoutes, { store: deps.store });
   await app.register(inboxesRoutes, { store: deps.store });
-  await app.register(compatRoutes, { store: deps.store, parsed, info: deps.info, maxMessageSize: deps.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE, outbound: deps.compatOutbound });
+  await app.register(compatRoutes, { store: deps.store, parsed, info: deps.info, options: { maxMessageSize: deps.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE, inboxRouting: deps.inboxRouting }, outbound: deps.compatOutbound });
   await app.register(infoRoutes, { info: deps.info, ready: deps.ready });
   if (deps.metrics) await app.register(metricsRoutes, { metrics: deps.metrics });
   await app.register(staticRoutes, { webRoot: deps.webRoot });

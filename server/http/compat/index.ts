@@ -4,6 +4,7 @@
 
 import type { FastifyInstance } from 'fastify';
 import type { PeerModes } from '../../faults/peer-modes.js';
+import type { InboxRouting } from '../../mail/inbox-route.js';
 import type { Relay } from '../../outbound/relay.js';
 import type { ReleaseHistory } from '../../outbound/release-history.js';
 import type { MessageStore } from '../../store/store.js';
@@ -23,11 +24,19 @@ export interface CompatOutbound {
   releases: ReleaseHistory;
 }
 
+/** Settings the dialects share with the SMTP side. */
+export interface CompatOptions {
+  /** Largest message accepted (bytes); caps POST /api/v1/send as it caps SMTP DATA. */
+  maxMessageSize: number;
+  /** How SMTP routes mail to inboxes; the send API routes the same way. */
+  inboxRouting?: InboxRouting | undefined;
+}
+
 export interface CompatDeps {
   store: MessageStore;
   parsed: ParsedCache;
   info: () => Record<string, unknown>;
-  maxMessageSize: number;
+  options: CompatOptions;
   /** Absent (e.g. an app built without them): chaos, Jim and release answer as their peers do when off. */
   outbound?: CompatOutbound | undefined;
 }
@@ -41,7 +50,7 @@ export async function compatRoutes(app: FastifyInstance, deps: CompatDeps): Prom
     await mailpit.register(mailpitTagRoutes, { store: deps.store });
     await mailpit.register(mailpitAppRoutes, { store: deps.store, info: deps.info, outbound: deps.outbound });
   });
-  await app.register(mailpitSendRoutes, { store: deps.store, maxMessageSize: deps.maxMessageSize });
+  await app.register(mailpitSendRoutes, { store: deps.store, ...deps.options });
   await app.register(async (mailhog) => {
     // The `mailhog` package posts release bodies without a Content-Type; accept them here only.
     mailhog.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 64 * 1024 }, (_request, body, done) => done(null, body));

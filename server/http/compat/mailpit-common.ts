@@ -49,10 +49,10 @@ export function installMailpitErrors(app: FastifyInstance): void {
   });
 }
 
-/** Compiles a Mailpit search; a malformed query is Mailpit's 400 text error. */
-export function compileSearch(query: string): (m: StoredMessage) => boolean {
+/** Compiles a Mailpit search (dates read in `tz` when given); a malformed query is Mailpit's 400 text error. */
+export function compileSearch(query: string, tz?: string): (m: StoredMessage) => boolean {
   try {
-    return compileQuery(query);
+    return compileQuery(query, { tz: tz || null });
   } catch (err) {
     if (err instanceof QueryError) throw badRequest(`Error: ${err.message}`);
     throw err;
@@ -60,8 +60,8 @@ export function compileSearch(query: string): (m: StoredMessage) => boolean {
 }
 
 /** Newest message matching an optional search, or undefined. */
-export function latestMatching(store: MessageStore, query: string | undefined): StoredMessage | undefined {
-  const filter = query?.trim() ? compileSearch(query) : null;
+export function latestMatching(store: MessageStore, query: string | undefined, tz?: string): StoredMessage | undefined {
+  const filter = query?.trim() ? compileSearch(query, tz) : null;
   return store.list({ limit: 1, filter }).messages[0];
 }
 
@@ -69,9 +69,9 @@ export function latestMatching(store: MessageStore, query: string | undefined): 
  * Resolves a Mailpit path id: a message id, or `latest` (optionally `?query=`) for the newest
  * (matching) message. Unknown ids are Mailpit's plain 404; an empty `latest` is "Message not found".
  */
-export function resolveMessage(store: MessageStore, id: string, query?: string): StoredMessage {
+export function resolveMessage(store: MessageStore, id: string, query?: string, tz?: string): StoredMessage {
   if (id === 'latest') {
-    const m = latestMatching(store, query);
+    const m = latestMatching(store, query, tz);
     if (!m) throw new MailpitError(404, 'Message not found');
     return m;
   }

@@ -3,6 +3,7 @@
 // satisfies both dialects' clients.
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { sortTags } from '../../mail/tags.js';
 import type { StoredMessage } from '../../mail/types.js';
 import type { MessageStore } from '../../store/store.js';
 import { badRequest, compileSearch, field, ok, pageParams, sendJson, stringList, stringField } from './mailpit-common.js';
@@ -12,10 +13,7 @@ type PageQuery = { start?: string; limit?: string; before?: string; query?: stri
 
 /** Tag names sorted case-insensitively, as Mailpit lists them. */
 export function sortedTagNames(store: MessageStore): string[] {
-  return store
-    .tags()
-    .map((t) => t.name)
-    .sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()));
+  return sortTags(store.tags().map((t) => t.name));
 }
 
 /** Every message matching the filter, newest first. */
@@ -63,7 +61,7 @@ export async function mailpitListRoutes(app: FastifyInstance, { store }: { store
   app.get<{ Querystring: PageQuery }>('/api/v1/search', hide, async (request, reply) => {
     const query = request.query.query ?? '';
     if (!query.trim()) throw badRequest('Error: no search query');
-    const filter = compileSearch(query);
+    const filter = compileSearch(query, request.query.tz);
     const { start, limit } = pageParams(request.query);
     const stats = store.stats();
     const page = store.list({ limit: limit === 0 ? 0 : start + limit, filter });
@@ -84,7 +82,7 @@ export async function mailpitListRoutes(app: FastifyInstance, { store }: { store
   app.delete<{ Querystring: PageQuery }>('/api/v1/search', hide, async (request, reply) => {
     const query = request.query.query ?? '';
     if (!query.trim()) throw badRequest('Error: no search query');
-    const ids = allMatching(store, compileSearch(query)).map((m) => m.id);
+    const ids = allMatching(store, compileSearch(query, request.query.tz)).map((m) => m.id);
     if (ids.length) store.delete(ids);
     return ok(reply);
   });
@@ -100,7 +98,7 @@ export async function mailpitListRoutes(app: FastifyInstance, { store }: { store
     return request.body === undefined ? deleteAllReply(request, reply) : ok(reply);
   });
 
-  app.put<{ Body: unknown }>('/api/v1/messages', hide, async (request, reply) => {
+  app.put<{ Body: unknown; Querystring: { tz?: string } }>('/api/v1/messages', hide, async (request, reply) => {
     if (request.body === undefined || request.body === null || typeof request.body !== 'object') throw badRequest('EOF');
     const ids = stringList(request.body, 'IDs') ?? [];
     const search = stringField(request.body, 'Search') ?? '';
@@ -110,7 +108,7 @@ export async function mailpitListRoutes(app: FastifyInstance, { store }: { store
     if (ids.length > 0 && search.trim()) throw badRequest('You may specify either IDs or a search query, not both');
     if (ids.length > 0) store.setRead(ids, read);
     else if (search.trim()) {
-      const matched = allMatching(store, compileSearch(search)).map((m) => m.id);
+      const matched = allMatching(store, compileSearch(search, request.query.tz)).map((m) => m.id);
       if (matched.length) store.setRead(matched, read);
     } else store.setRead({ all: true }, read);
     return ok(reply);

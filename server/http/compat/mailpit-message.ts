@@ -21,34 +21,34 @@ export interface MailpitMessageDeps {
 
 const ADDRESS = /^[^\s<>@,;:"]+@[^\s<>@,;:"]+$/;
 
-type IdParams = { Params: { id: string }; Querystring: { query?: string } };
+type IdParams = { Params: { id: string }; Querystring: { query?: string; tz?: string } };
 
 /** Registers the Mailpit single-message and view routes. */
 export async function mailpitMessageRoutes(app: FastifyInstance, { store, parsed, outbound }: MailpitMessageDeps): Promise<void> {
   const hide = { schema: { hide: true } };
-  const load = (id: string, query?: string) => resolveMessage(store, id, query);
+  const load = (id: string, query?: string, tz?: string) => resolveMessage(store, id, query, tz);
 
   app.get<IdParams>('/api/v1/message/:id', hide, async (request, reply) => {
-    const m = load(request.params.id, request.query.query);
+    const m = load(request.params.id, request.query.query, request.query.tz);
     const p = await parsed.get(m);
     store.setRead([m.id], true);
     return sendJson(reply, mailpitMessage(m, p));
   });
 
   app.get<IdParams>('/api/v1/message/:id/headers', hide, async (request, reply) => {
-    const m = load(request.params.id, request.query.query);
+    const m = load(request.params.id, request.query.query, request.query.tz);
     return sendJson(reply, mailpitHeaders(m, await parsed.get(m)));
   });
 
   app.get<IdParams & { Querystring: { dl?: string } }>('/api/v1/message/:id/raw', hide, async (request, reply) => {
-    const m = load(request.params.id, request.query.query);
+    const m = load(request.params.id, request.query.query, request.query.tz);
     reply.type('text/plain; charset=utf-8');
     if (request.query.dl === '1' || request.query.dl === 'true') reply.header('Content-Disposition', contentDisposition(`${m.id}.eml`, 'message.eml'));
     return reply.send(m.raw);
   });
 
-  app.get<{ Params: { id: string; partId: string }; Querystring: { query?: string } }>('/api/v1/message/:id/part/:partId', hide, async (request, reply) => {
-    const m = load(request.params.id, request.query.query);
+  app.get<{ Params: { id: string; partId: string }; Querystring: { query?: string; tz?: string } }>('/api/v1/message/:id/part/:partId', hide, async (request, reply) => {
+    const m = load(request.params.id, request.query.query, request.query.tz);
     const part = (await parsed.get(m)).parts.find((x) => x.id === request.params.partId);
     if (!part) throw pageNotFound();
     // The part's own type (clients read it from the Blob), made harmless by a sandbox CSP:
@@ -70,8 +70,8 @@ export async function mailpitMessageRoutes(app: FastifyInstance, { store, parsed
   });
 
   for (const ext of ['html', 'txt'] as const) {
-    app.get<{ Params: { id: string }; Querystring: { query?: string } }>(`/view/:id.${ext}`, hide, async (request, reply) => {
-      const m = resolveMessage(store, request.params.id, request.query.query);
+    app.get<IdParams>(`/view/:id.${ext}`, hide, async (request, reply) => {
+      const m = load(request.params.id, request.query.query, request.query.tz);
       const p = await parsed.get(m, ext === 'html');
       store.setRead([m.id], true);
       if (ext === 'txt') return reply.type('text/plain; charset=utf-8').send(p.text ?? '');
@@ -105,7 +105,7 @@ export async function mailpitMessageRoutes(app: FastifyInstance, { store, parsed
 
   // No caniemail data set in Mailroom: the HTML check is unavailable rather than approximated.
   app.get<IdParams>('/api/v1/message/:id/html-check', hide, async (request) => {
-    const m = load(request.params.id, request.query.query);
+    const m = load(request.params.id, request.query.query, request.query.tz);
     if ((await parsed.get(m)).html === null) throw badRequest('message does not contain HTML');
     throw badRequest('HTML check is not available in Mailroom');
   });
@@ -113,7 +113,7 @@ export async function mailpitMessageRoutes(app: FastifyInstance, { store, parsed
   // The link check makes outbound requests; Mailroom makes none unless a feature asks for it,
   // so it answers as Mailpit does when link checking is disabled.
   app.get<IdParams>('/api/v1/message/:id/link-check', hide, async (request) => {
-    load(request.params.id, request.query.query);
+    load(request.params.id, request.query.query, request.query.tz);
     throw badRequest('Link checking is disabled');
   });
 

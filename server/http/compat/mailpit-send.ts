@@ -8,12 +8,11 @@ import { composeMime, type ComposeAttachment, type ComposeInput } from '../../ma
 import type { Envelope } from '../../mail/types.js';
 import { ingestRaw } from '../../store/ingest.js';
 import { StoreError, type MessageStore } from '../../store/store.js';
+import type { CompatOptions } from './index.js';
 import { field, sendJson } from './mailpit-common.js';
 
-export interface MailpitSendDeps {
+export interface MailpitSendDeps extends CompatOptions {
   store: MessageStore;
-  /** Largest message accepted (bytes), the same cap as SMTP DATA. */
-  maxMessageSize: number;
 }
 
 class SendError extends Error {
@@ -61,7 +60,7 @@ function decodeContent(content: string, filename: string): Buffer {
 }
 
 /** Validates a send request and turns it into compose input plus the SMTP-like envelope. */
-export function composeOptions(body: unknown): { mail: ComposeInput; envelope: Omit<Envelope, 'remoteAddress'>; tags: string[] } {
+export function composeOptions(body: unknown): { mail: ComposeInput; envelope: Omit<Envelope, 'remoteAddress'> } {
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw invalid('request body must be a JSON object');
   const fromValue = field(body, 'From');
   if (!fromValue || typeof fromValue !== 'object') throw invalid('invalid From address: ');
@@ -125,11 +124,11 @@ export function composeOptions(body: unknown): { mail: ComposeInput; envelope: O
     authUser: null,
     secure: false,
   };
-  return { mail, envelope, tags };
+  return { mail, envelope };
 }
 
 /** Registers POST /api/v1/send. */
-export async function mailpitSendRoutes(app: FastifyInstance, { store, maxMessageSize }: MailpitSendDeps): Promise<void> {
+export async function mailpitSendRoutes(app: FastifyInstance, { store, maxMessageSize, inboxRouting }: MailpitSendDeps): Promise<void> {
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, request, reply) => {
     const status = err instanceof SendError ? err.statusCode : err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 413 : (err.statusCode ?? 500);
     const message = err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'http: request body too large' : status >= 500 ? 'internal server error' : err.message;
@@ -140,11 +139,12 @@ export async function mailpitSendRoutes(app: FastifyInstance, { store, maxMessag
   // Base64 grows content by 4/3, plus JSON and headers: the body cap follows the message cap.
   const bodyLimit = Math.ceil(maxMessageSize * 1.4) + 64 * 1024;
   app.post('/api/v1/send', { bodyLimit, schema: { hide: true } }, async (request, reply) => {
-    const { mail, envelope, tags } = composeOptions(request.body);
+    const { mail, envelope } = composeOptions(request.body);
     const raw = await composeMime(mail);
     if (raw.length > maxMessageSize) throw new SendError(413, `message exceeds the maximum message size of ${maxMessageSize} bytes`);
     try {
-      const stored = await ingestRaw(store, raw, { ...envelope, remoteAddress: request.ip }, { tags });
+      // Tags travel as an X-Tags header and become tags at ingest, as in Mailpit.
+      const stored = await ingestRaw(store, raw, { ...envelope, remoteAddress: request.ip }, { inboxRouting });
       return sendJson(reply, { ID: stored.id });
     } catch (err) {
       if (err instanceof StoreError) throw new SendError(413, err.message);

@@ -7,7 +7,8 @@
 # ---- build: compile the server (tsc) and the web bundle (vite) with every dependency
 FROM node:20-bookworm AS build
 WORKDIR /app
-COPY package.json package-lock.json ./
+# .npmrc: legacy-peer-deps, so the dev-only Cypress plugins used by the compat tests do not pull in Cypress.
+COPY package.json package-lock.json .npmrc ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
 COPY server ./server

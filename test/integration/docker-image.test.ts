@@ -94,7 +94,7 @@ let dir: string;
 before(async () => {
   assert.ok(existsSync(join(root, 'dist/server/cli.js')) && existsSync(join(root, 'dist/web/index.html')), 'run `npm run build` first (npm test does)');
   dir = mkdtempSync(join(tmpdir(), 'mailroom-image-'));
-  for (const f of ['package.json', 'package-lock.json']) cpSync(join(root, f), join(dir, f));
+  for (const f of ['package.json', 'package-lock.json', '.npmrc']) cpSync(join(root, f), join(dir, f));
   cpSync(join(root, 'dist'), join(dir, 'dist'), { recursive: true });
   await run('npm', ['ci', '--omit=dev', '--prefer-offline', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: dir, timeout: 240_000 });
   const native = 'node_modules/better-sqlite3/build/Release/better_sqlite3.node';

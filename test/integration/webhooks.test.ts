@@ -36,6 +36,10 @@ async function receiver(respond: (n: number) => number | null) {
   return {
     url: `http://127.0.0.1:${port}/hook`,
     got,
+    /** Answers every held request with `status`. */
+    release(status: number) {
+      for (const res of held.splice(0)) res.writeHead(status, { 'content-type': 'text/plain' }).end('released');
+    },
     async close() {
       for (const res of held) res.destroy();
       server.closeAllConnections();
@@ -100,19 +104,36 @@ test('a 4xx is final, a query selects messages, credentials in the URL are sent 
   }
 });
 
-test('the queue is bounded: deliveries beyond it are dropped and counted; a hung receiver times out', async () => {
-  const rx = await receiver(() => null); // never answers
-  const s = await startTestServer({ webhookUrls: [rx.url], webhookQueueSize: 2, webhookRetries: 0, webhookTimeout: 300 });
+test('the queue is bounded: deliveries beyond it are dropped and counted, and ingest never waits', async () => {
+  const rx = await receiver(() => null); // holds every request until released
+  // A timeout far longer than the test keeps both slots busy however slowly the machine sends.
+  const s = await startTestServer({ webhookUrls: [rx.url], webhookQueueSize: 2, webhookRetries: 0, webhookTimeout: 60_000 });
   try {
     for (let i = 0; i < 5; i++) assert.equal((await sendRaw(s.smtpPort, 'a@example.test', ['b@example.test'], `Subject: n${i}\r\n\r\nx\r\n`))?.code, 250, 'ingest never waits');
     const during = (await getJson<Status>(`${s.url}/api/webhooks`)).body;
     assert.equal(during.queue.dropped, 3);
     assert.equal(during.queue.inFlight + during.queue.queued, 2);
+    while (rx.got.length < 2) await new Promise((r) => setTimeout(r, 10));
+    rx.release(500);
     await s.unhappy.webhooks!.idle();
     const after = (await getJson<Status>(`${s.url}/api/webhooks`)).body;
     assert.deepEqual([after.queue.failed, after.queue.dropped, after.endpoints[0]!.failed], [2, 3, 2]);
-    assert.match(after.endpoints[0]!.lastError!, /timed out after 300 ms/);
     assert.equal(rx.got.length, 2);
+  } finally {
+    await s.close();
+    await rx.close();
+  }
+});
+
+test('a hung receiver times out and the failure is visible', async () => {
+  const rx = await receiver(() => null);
+  const s = await startTestServer({ webhookUrls: [rx.url], webhookRetries: 0, webhookTimeout: 300 });
+  try {
+    assert.equal((await sendRaw(s.smtpPort, 'a@example.test', ['b@example.test'], 'Subject: hang\r\n\r\nx\r\n'))?.code, 250);
+    await s.unhappy.webhooks!.idle();
+    const after = (await getJson<Status>(`${s.url}/api/webhooks`)).body;
+    assert.equal(after.queue.failed, 1);
+    assert.match(after.endpoints[0]!.lastError!, /timed out after 300 ms/);
   } finally {
     await s.close();
     await rx.close();

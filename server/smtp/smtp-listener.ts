@@ -13,6 +13,7 @@ import { MailroomSMTPServer, type MailroomSmtpOptions } from './immediate-greeti
 import { inboxFor, type InboxRouting } from '../mail/inbox-route.js';
 import { autoTags } from '../mail/tags.js';
 import { AbortedMessageError, readMessage } from './receive.js';
+import { createReceiptLog } from './receipt-log.js';
 import type { TlsMaterial } from './tls.js';
 import type { SmtpHooks } from './hooks.js';
 
@@ -87,6 +88,7 @@ export function createSmtpListener(options: SmtpListenerOptions): SmtpListener {
   // Per-client-address connection counts, shared by the plain and TLS listeners.
   const perIp = new Map<string, number>();
   const counted = new Set<string>();
+  const receipts = createReceiptLog(log);
 
   /** Resolves with the stored (or dropped) message's id, or null when a hook closed the connection instead. */
   async function ingest(stream: SMTPServerDataStream, session: SMTPServerSession): Promise<string | null> {
@@ -110,10 +112,7 @@ export function createSmtpListener(options: SmtpListenerOptions): SmtpListener {
     hooks?.delivered(session, stored.id);
     counters.accepted++;
     counters.acceptedBytes += raw.length;
-    log.info(
-      { id: stored.id, from: envelope.mailFrom, to: envelope.rcptTo.length > 3 ? `${envelope.rcptTo.length} recipients` : envelope.rcptTo, size: raw.length, parseError: parsed.parseError ?? undefined },
-      'message received',
-    );
+    receipts.received({ id: stored.id, from: envelope.mailFrom, to: envelope.rcptTo.length > 3 ? `${envelope.rcptTo.length} recipients` : envelope.rcptTo, size: raw.length, parseError: parsed.parseError ?? undefined });
     return stored.id;
   }
 
@@ -227,6 +226,7 @@ export function createSmtpListener(options: SmtpListenerOptions): SmtpListener {
       if (tlsServer && options.smtps) smtpsPort = await listen(tlsServer, options.smtps);
     },
     async close() {
+      receipts.close();
       await Promise.all([plain, tlsServer].filter((s): s is MailroomSMTPServer => s !== null).map((s) => new Promise<void>((r) => s.close(() => r()))));
     },
   };

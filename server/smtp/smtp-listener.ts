@@ -8,6 +8,7 @@ import type { HostPort } from '../config-values.js';
 import type { Envelope } from '../mail/types.js';
 import { parseMessage } from '../mail/parse.js';
 import { viewOf } from '../mail/view.js';
+import { quickParse } from '../mail/quick-view.js';
 import { StoreError, type MessageStore } from '../store/store.js';
 import { MailroomSMTPServer, type MailroomSmtpOptions } from './immediate-greeting.js';
 import { inboxFor, type InboxRouting } from '../mail/inbox-route.js';
@@ -99,7 +100,8 @@ export function createSmtpListener(options: SmtpListenerOptions): SmtpListener {
       throw smtpError(552, `Error: message exceeds fixed maximum message size ${options.maxMessageSize}`);
     }
     const envelope = envelopeOf(session);
-    const parsed = await parseMessage(raw);
+    // Common shapes take the fast path; everything else (and anything doubtful) gets mailparser.
+    const parsed = quickParse(raw) ?? (await parseMessage(raw));
     const view = viewOf(parsed, envelope);
     const inbox = inboxFor(options.inboxRouting ?? { kind: 'auth' }, envelope);
     const decided = hooks?.dataEnd(session, envelope, view.subject, raw, inbox);

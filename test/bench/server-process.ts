@@ -2,6 +2,7 @@
 // and store counters over IPC. The child dies with the bench.
 
 import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../../server/config.js';
 
@@ -34,7 +35,14 @@ export interface ServerProcessOptions {
   stdout?: 'ignore' | 'inherit';
 }
 
-const CHILD = fileURLToPath(new URL('./server-child.ts', import.meta.url));
+const CHILD = fileURLToPath(new URL('./server-child.mjs', import.meta.url));
+const DIST_START = new URL('../../dist/server/start.js', import.meta.url);
+const SOURCE_START = new URL('../../server/start.ts', import.meta.url);
+
+/** Runs the built server (what `npm start` runs) when there is one, else the sources through tsx. */
+export function serverBuild(): 'dist' | 'source' {
+  return existsSync(fileURLToPath(DIST_START)) && process.env.MAILROOM_BENCH_SOURCE !== '1' ? 'dist' : 'source';
+}
 const START_TIMEOUT_MS = 30_000;
 const COMMAND_TIMEOUT_MS = 60_000;
 
@@ -44,8 +52,9 @@ export function cpuMs(a: Usage, b: Usage): number {
 }
 
 export async function startServerProcess(options: ServerProcessOptions = {}): Promise<ServerProcess> {
-  const child: ChildProcess = fork(CHILD, [JSON.stringify(options.config ?? {})], {
-    execArgv: ['--import', 'tsx', '--expose-gc', ...(options.nodeArgs ?? [])],
+  const dist = serverBuild() === 'dist';
+  const child: ChildProcess = fork(CHILD, [JSON.stringify(options.config ?? {}), (dist ? DIST_START : SOURCE_START).href], {
+    execArgv: [...(dist ? [] : ['--import', 'tsx']), '--expose-gc', ...(options.nodeArgs ?? [])],
     stdio: [options.stdout ?? 'ignore', options.stdout ?? 'ignore', 'inherit', 'ipc'],
   });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));

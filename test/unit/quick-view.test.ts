@@ -3,6 +3,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
 import nodemailer from 'nodemailer';
 import { quickParse } from '../../server/mail/quick-view.js';
 import { autoTags } from '../../server/mail/tags.js';
@@ -61,7 +62,16 @@ async function edges(): Promise<Array<[string, Buffer]>> {
     ['multipart with preamble and epilogue', crlf('From: a@example.test\nContent-Type: multipart/alternative; boundary="b"\n\npreamble\n--b\nContent-Type: text/plain\n\nhi\n--b\nContent-Type: text/html\n\n<p>hi</p>\n--b--\nepilogue\n')],
     ['message-id without brackets', crlf('From: a@example.test\nMessage-ID: abc@example.test\n\nx\n')],
     ['8-bit header', Buffer.concat([crlf('From: a@example.test\nSubject: caf'), Buffer.from([0xc3, 0xa9]), crlf('\n\nx\n')])],
+    ...fixtures(),
   ];
+}
+
+/** Every .eml fixture of the suite, as found on disk. */
+function fixtures(): Array<[string, Buffer]> {
+  const dir = new URL('../fixtures/', import.meta.url);
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.eml'))
+    .map((f): [string, Buffer] => [`fixture ${f}`, readFileSync(new URL(f, dir))]);
 }
 
 /** What ingest derives from a parse: the stored view, the headers and the automatic tags. */

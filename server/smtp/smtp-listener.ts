@@ -9,6 +9,7 @@ import type { Envelope } from '../mail/types.js';
 import { parseMessage } from '../mail/parse.js';
 import { viewOf } from '../mail/view.js';
 import { quickParse } from '../mail/quick-view.js';
+import { compactView } from '../mail/compact-view.js';
 import { StoreError, type MessageStore } from '../store/store.js';
 import { MailroomSMTPServer, type MailroomSmtpOptions } from './immediate-greeting.js';
 import { inboxFor, type InboxRouting } from '../mail/inbox-route.js';
@@ -102,7 +103,7 @@ export function createSmtpListener(options: SmtpListenerOptions): SmtpListener {
     const envelope = envelopeOf(session);
     // Common shapes take the fast path; everything else (and anything doubtful) gets mailparser.
     const parsed = quickParse(raw) ?? (await parseMessage(raw));
-    const view = viewOf(parsed, envelope);
+    const view = compactView(viewOf(parsed, envelope));
     const inbox = inboxFor(options.inboxRouting ?? { kind: 'auth' }, envelope);
     const decided = hooks?.dataEnd(session, envelope, view.subject, raw, inbox);
     if (decided) {

@@ -20,7 +20,7 @@ export interface GrowthResult {
   /** (RSS at the cap - RSS empty) / cap. */
   rssPerMessage: number;
   /** RSS after sending `pastCap` more messages beyond the cap (evicting as it goes). */
-  afterCap: { sent: number; rss: number; count: number } | null;
+  afterCap: { sent: number; rss: number; heapUsed: number; arrayBuffers: number; count: number } | null;
   /** Rate at the cap over rate when empty. */
   rateRatio: number;
 }
@@ -76,7 +76,7 @@ export async function growth(s: ServerProcess, o: { cap: number; levels: number[
   if (o.pastCap > 0) {
     await send(o.pastCap);
     const mem = await s.gcUsage();
-    afterCap = { sent: o.pastCap, rss: mem.rss, count: mem.stats.count };
+    afterCap = { sent: o.pastCap, rss: mem.rss, heapUsed: mem.heapUsed, arrayBuffers: mem.arrayBuffers, count: mem.stats.count };
     o.log(`  ${o.pastCap.toLocaleString('en-US')} more past the cap: RSS ${(mem.rss / 1048576).toFixed(0)} MB, ${mem.stats.count} stored`);
   }
   if (points.length === 0) return { points, rssPerMessage: Number.NaN, afterCap, rateRatio: Number.NaN };

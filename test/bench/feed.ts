@@ -75,7 +75,8 @@ export async function feedLatency(s: ServerProcess, o: { rate: number; seconds: 
         const due = started + (n * 1000) / o.rate - WAIT_LEAD_MS;
         const delay = due - now();
         if (delay > 0) await sleep(delay);
-        const path = `/api/messages/wait?query=${encodeURIComponent(`to:${waitRecipient(n)}`)}&timeout=5000`;
+        // The unique address as a free word: found by the provisional search and the full language alike.
+        const path = `/api/messages/wait?query=${encodeURIComponent(waitRecipient(n))}&timeout=5000`;
         waits.push(
           http.get(path, 10_000).then(
             (r) => {

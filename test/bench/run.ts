@@ -8,17 +8,19 @@
 //   --log-level L        the server's log level (default info, as users run it; output discarded)
 //   --cap N              stored messages for the growth/API/UI rows (default 100000)
 //   --ui-selector S      CSS selector of an inbox row (default "[role=option], [role=row], li")
+//   --set key=value      a server Config override for every server started (repeatable), e.g.
+//                        --set transcripts=false
 //   --profile            write a CPU profile per server process to bench-results/profiles/
 
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { apiLatency, type LatencyRow } from './api-latency.js';
 import { feedLatency, type FeedResult } from './feed.js';
 import { greetingLatency } from './greeting.js';
 import { growth, type GrowthResult } from './growth.js';
 import { ingestRow, ingestShapes, nodemailerPoolRow, type IngestRow } from './ingest.js';
-import { startServerProcess, type ServerProcessOptions } from './server-process.js';
+import { serverBuild, startServerProcess, type ServerProcessOptions } from './server-process.js';
 import { findSmtpSource } from './smtp-source.js';
 import { fmt, MB } from './stats.js';
 import { DEFAULT_ROW_SELECTOR, uiFirstRows, type UiResult } from './ui.js';
@@ -27,7 +29,7 @@ const ROOT = new URL('../../', import.meta.url).pathname;
 const GROUPS = ['ingest', 'nodemailer', 'growth', 'api', 'ui', 'feed', 'greeting'] as const;
 
 function args(argv: string[]) {
-  const o = { quick: false, only: new Set<string>(GROUPS), client: 'auto', logLevel: 'info', cap: 100_000, uiSelector: DEFAULT_ROW_SELECTOR, profile: false };
+  const o = { quick: false, only: new Set<string>(GROUPS), client: 'auto', logLevel: 'info', cap: 100_000, uiSelector: DEFAULT_ROW_SELECTOR, profile: false, set: {} as Record<string, unknown> };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = () => {
@@ -42,6 +44,10 @@ function args(argv: string[]) {
     else if (a === '--cap') o.cap = Number(value());
     else if (a === '--ui-selector') o.uiSelector = value();
     else if (a === '--profile') o.profile = true;
+    else if (a === '--set') {
+      const [key, raw = ''] = value().split(/=(.*)/s);
+      o.set[key!] = raw === 'true' ? true : raw === 'false' ? false : raw !== '' && !Number.isNaN(Number(raw)) ? Number(raw) : raw;
+    }
     else throw new Error(`unknown option ${a}`);
   }
   for (const g of o.only) if (!(GROUPS as readonly string[]).includes(g)) throw new Error(`unknown group ${g} (groups: ${GROUPS.join(', ')})`);
@@ -64,13 +70,13 @@ async function main(): Promise<void> {
   mkdirSync(outDir, { recursive: true });
   const log = (line: string) => process.stderr.write(line + '\n');
   const server = (config: ServerProcessOptions['config'] = {}): ServerProcessOptions => ({
-    config: { logLevel: o.logLevel, ...config },
+    config: { logLevel: o.logLevel, ...o.set, ...config },
     nodeArgs: o.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(outDir, 'profiles')}`] : [],
   });
   const rows: Row[] = [];
   const results: Record<string, unknown> = {
     startedAt: new Date().toISOString(),
-    machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
+    machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version, loadAverageAtStart: loadavg() },
     options: { ...o, only: [...o.only] },
   };
   const deadline = Date.now() + 20 * 60_000; // the whole run stops by itself
@@ -203,12 +209,16 @@ async function main(): Promise<void> {
 
   results.rows = rows;
   results.finishedAt = new Date().toISOString();
+  results.loadAverageAtEnd = loadavg();
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const file = join(outDir, `bench-${stamp}.json`);
   writeFileSync(file, JSON.stringify(results, null, 2));
   writeFileSync(join(outDir, 'latest.json'), JSON.stringify(results, null, 2));
   printTable(rows);
-  console.log(`\n${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), Node ${process.version}, server log level ${o.logLevel}. Results: ${file}`);
+  const load = (results.machine as { loadAverageAtStart: number[] }).loadAverageAtStart;
+  console.log(`\n${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), Node ${process.version}, server ${serverBuild()} build, log level ${o.logLevel}${Object.keys(o.set).length ? `, ${JSON.stringify(o.set)}` : ''}.`);
+  console.log(`Load average at start ${load.map((x) => x.toFixed(1)).join(' ')}, at end ${loadavg().map((x) => x.toFixed(1)).join(' ')} (other work on the machine lowers msg/s; CPU ms per message is the steadier figure).`);
+  console.log(`Results: ${file}`);
 }
 
 function printTable(rows: Row[]): void {

@@ -15,19 +15,24 @@ export interface LatencyRow {
   error?: string;
 }
 
+const TIME_BUDGET_MS = 15_000; // per row
+const MIN_REQUESTS = 10;
+
 async function measure(get: ReturnType<typeof createGetter>['get'], name: string, paths: string[], describe: (body: Buffer) => string): Promise<LatencyRow> {
   const times: number[] = [];
   let detail = '';
   let error: string | undefined;
   for (const path of paths.slice(0, 3)) await get(path); // warm-up
+  const stopAt = now() + TIME_BUDGET_MS;
   for (const path of paths) {
+    if (times.length >= MIN_REQUESTS && now() > stopAt) break; // a slow route gets fewer samples, not minutes
     const t = now();
     const r = await get(path);
     times.push(now() - t);
     if (r.status !== 200 && !error) error = `HTTP ${r.status}: ${r.body.toString('utf8').slice(0, 200)}`;
     if (!detail && r.status === 200) detail = describe(r.body);
   }
-  return { name, path: paths[0]!, requests: paths.length, p50: percentile(times, 50), p99: percentile(times, 99), detail, ...(error ? { error } : {}) };
+  return { name, path: paths[0]!, requests: times.length, p50: percentile(times, 50), p99: percentile(times, 99), detail, ...(error ? { error } : {}) };
 }
 
 const total = (body: Buffer) => {

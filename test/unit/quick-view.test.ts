@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import nodemailer from 'nodemailer';
+import nodemailer, { type SendMailOptions } from 'nodemailer';
 import { quickParse } from '../../server/mail/quick-view.js';
 import { autoTags } from '../../server/mail/tags.js';
 import { parseMessage } from '../../server/mail/parse.js';
@@ -15,7 +15,7 @@ import { makeMessage } from '../bench/message.js';
 const envelope: Envelope = { mailFrom: 'app@example.test', rcptTo: ['alice@example.test', 'hidden@example.test'], remoteAddress: '127.0.0.1', heloName: 'test', authUser: null, secure: false };
 const composer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
 
-async function compose(mail: nodemailer.SendMailOptions): Promise<Buffer> {
+async function compose(mail: SendMailOptions): Promise<Buffer> {
   const info = await composer.sendMail({ from: 'App <app@example.test>', to: 'alice@example.test', ...mail });
   return info.message as Buffer;
 }

@@ -127,8 +127,9 @@ async function main(): Promise<void> {
   // --- Growth, then API latency and UI on the full store
   if (['growth', 'api', 'ui'].some((g) => o.only.has(g)) && timeLeft()) {
     const cap = o.cap;
-    // Bytes cap well above what `cap` 2 KB messages need, so the count cap is the one that binds.
-    const s = await startServerProcess(server({ maxMessages: cap, maxStoreBytes: Math.max(512 * MB, cap * 4096) }));
+    // Bytes cap well above what `cap` 2 KB messages cost (raw, view, search text: ~7 KB), so the
+    // count cap is the one that binds.
+    const s = await startServerProcess(server({ maxMessages: cap, maxStoreBytes: Math.max(512 * MB, cap * 16 * 1024) }));
     try {
       let g: GrowthResult | null = null;
       if (o.only.has('growth')) {

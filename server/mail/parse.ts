@@ -137,7 +137,7 @@ function safeDecodeWords(value: string): string {
 }
 
 /** "Subject: =?UTF-8?Q?hi?=\r\n folded" -> { name: "Subject", value: "hi folded" }. */
-function decodeHeaderLine(line: string): Header {
+export function decodeHeaderLine(line: string): Header {
   const colon = line.indexOf(':');
   const name = colon === -1 ? line.trim() : line.slice(0, colon).trim();
   const rawValue = colon === -1 ? '' : line.slice(colon + 1);

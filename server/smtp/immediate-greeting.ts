@@ -23,6 +23,17 @@ export interface MailroomSmtpOptions extends SMTPServerOptions {
   onConnection?: (connection: SMTPConnection, socket: Socket) => void;
 }
 
+/**
+ * Holds a socket's writes until the end of the current tick, so the replies to a pipelined group
+ * (RFC 2920: MAIL, RCPT..., DATA; or a message's 250 and the next envelope's replies) leave in
+ * one write instead of one syscall each. Profiling showed socket writes at ~20% of ingest CPU.
+ */
+function coalesce(socket: Socket | undefined): void {
+  if (!socket || socket.writableCorked > 0 || socket.destroyed) return;
+  socket.cork();
+  process.nextTick(() => socket.uncork());
+}
+
 /** SMTPServer that greets at once and enforces an absolute per-connection deadline. */
 export class MailroomSMTPServer extends SMTPServer {
   readonly #sessionTimeout: number;
@@ -46,7 +57,10 @@ export class MailroomSMTPServer extends SMTPServer {
     // RFC 5321 says a successful DATA is "250 2.0.0"-style like Postfix's "Ok: queued as";
     // smtp-server labels it 2.6.0 (a media-conversion code), so use the generic success code.
     const send = connection.send.bind(connection);
-    connection.send = (code, data, context) => send(code, data, code === 250 && context === 'DATA_OK' ? undefined : context);
+    connection.send = (code, data, context) => {
+      if (code === 250 || code === 354) coalesce((connection as unknown as { _socket?: Socket })._socket);
+      send(code, data, code === 250 && context === 'DATA_OK' ? undefined : context);
+    };
 
     const deadline = setTimeout(() => {
       connection.send(421, 'Error: session time limit exceeded, closing connection');

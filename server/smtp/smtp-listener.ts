@@ -8,11 +8,14 @@ import type { HostPort } from '../config-values.js';
 import type { Envelope } from '../mail/types.js';
 import { parseMessage } from '../mail/parse.js';
 import { viewOf } from '../mail/view.js';
+import { quickParse } from '../mail/quick-view.js';
+import { compactView } from '../mail/compact-view.js';
 import { StoreError, type MessageStore } from '../store/store.js';
 import { MailroomSMTPServer, type MailroomSmtpOptions } from './immediate-greeting.js';
 import { inboxFor, type InboxRouting } from '../mail/inbox-route.js';
 import { autoTags } from '../mail/tags.js';
 import { AbortedMessageError, readMessage } from './receive.js';
+import { createReceiptLog } from './receipt-log.js';
 import type { TlsMaterial } from './tls.js';
 import type { SmtpHooks } from './hooks.js';
 
@@ -87,6 +90,7 @@ export function createSmtpListener(options: SmtpListenerOptions): SmtpListener {
   // Per-client-address connection counts, shared by the plain and TLS listeners.
   const perIp = new Map<string, number>();
   const counted = new Set<string>();
+  const receipts = createReceiptLog(log);
 
   /** Resolves with the stored (or dropped) message's id, or null when a hook closed the connection instead. */
   async function ingest(stream: SMTPServerDataStream, session: SMTPServerSession): Promise<string | null> {
@@ -97,8 +101,9 @@ export function createSmtpListener(options: SmtpListenerOptions): SmtpListener {
       throw smtpError(552, `Error: message exceeds fixed maximum message size ${options.maxMessageSize}`);
     }
     const envelope = envelopeOf(session);
-    const parsed = await parseMessage(raw);
-    const view = viewOf(parsed, envelope);
+    // Common shapes take the fast path; everything else (and anything doubtful) gets mailparser.
+    const parsed = quickParse(raw) ?? (await parseMessage(raw));
+    const view = compactView(viewOf(parsed, envelope));
     const inbox = inboxFor(options.inboxRouting ?? { kind: 'auth' }, envelope);
     const decided = hooks?.dataEnd(session, envelope, view.subject, raw, inbox);
     if (decided) {
@@ -110,10 +115,7 @@ export function createSmtpListener(options: SmtpListenerOptions): SmtpListener {
     hooks?.delivered(session, stored.id);
     counters.accepted++;
     counters.acceptedBytes += raw.length;
-    log.info(
-      { id: stored.id, from: envelope.mailFrom, to: envelope.rcptTo.length > 3 ? `${envelope.rcptTo.length} recipients` : envelope.rcptTo, size: raw.length, parseError: parsed.parseError ?? undefined },
-      'message received',
-    );
+    receipts.received({ id: stored.id, from: envelope.mailFrom, to: envelope.rcptTo.length > 3 ? `${envelope.rcptTo.length} recipients` : envelope.rcptTo, size: raw.length, parseError: parsed.parseError ?? undefined });
     return stored.id;
   }
 
@@ -227,6 +229,7 @@ export function createSmtpListener(options: SmtpListenerOptions): SmtpListener {
       if (tlsServer && options.smtps) smtpsPort = await listen(tlsServer, options.smtps);
     },
     async close() {
+      receipts.close();
       await Promise.all([plain, tlsServer].filter((s): s is MailroomSMTPServer => s !== null).map((s) => new Promise<void>((r) => s.close(() => r()))));
     },
   };

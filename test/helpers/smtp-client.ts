@@ -56,11 +56,16 @@ export class RawSmtp {
   reply(timeoutMs = 5000): Promise<Reply | null> {
     if (this.#replies.length) return Promise.resolve(this.#replies.shift()!);
     return new Promise((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`no SMTP reply within ${timeoutMs} ms`)), timeoutMs);
-      this.#waiters.push((r) => {
+      const waiter = (r: Reply | null) => {
         clearTimeout(t);
         resolve(r);
-      });
+      };
+      // A timed-out waiter leaves the queue, so the reply it missed goes to the next reply() call.
+      const t = setTimeout(() => {
+        this.#waiters.splice(this.#waiters.indexOf(waiter), 1);
+        reject(new Error(`no SMTP reply within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.#waiters.push(waiter);
     });
   }
 

@@ -16,6 +16,9 @@ import type { Socket } from 'node:net';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
 
+/** RFC 3463 enhanced status code at the start of a reply text. */
+const ENHANCED_CODE = /^[245]\.\d{1,3}\.\d{1,3} /;
+
 export interface MailroomSmtpOptions extends SMTPServerOptions {
   /** Absolute limit on one connection's life, in ms. */
   sessionTimeout: number;
@@ -56,10 +59,14 @@ export class MailroomSMTPServer extends SMTPServer {
 
     // RFC 5321 says a successful DATA is "250 2.0.0"-style like Postfix's "Ok: queued as";
     // smtp-server labels it 2.6.0 (a media-conversion code), so use the generic success code.
+    // A reply text that already starts with an enhanced code (our hooks' "4.3.1 ...") keeps it
+    // instead of getting smtp-server's generic one in front ("451 4.3.0 4.3.1 ...").
     const send = connection.send.bind(connection);
     connection.send = (code, data, context) => {
       if (code === 250 || code === 354) coalesce((connection as unknown as { _socket?: Socket })._socket);
-      send(code, data, code === 250 && context === 'DATA_OK' ? undefined : context);
+      if (code === 250 && context === 'DATA_OK') return send(code, data, undefined);
+      if (typeof data === 'string' && ENHANCED_CODE.test(data)) return send(code, data, false);
+      return send(code, data, context);
     };
 
     const deadline = setTimeout(() => {

@@ -93,3 +93,11 @@ export function parseRegex(raw: string): RegExp | null {
     throw new Error(`not a valid regular expression: ${(err as Error).message}`);
   }
 }
+
+/** Space-separated user:password pairs, kept as given (checked for shape only). */
+export function parseUserPairs(raw: string): string {
+  for (const pair of raw.split(/\s+/).filter(Boolean)) {
+    if (pair.indexOf(':') < 1) throw new Error('expected space-separated user:password pairs');
+  }
+  return raw.trim();
+}

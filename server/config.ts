@@ -4,7 +4,7 @@
 
 import { parseCompactRules } from './faults/load.js';
 import { validateRule } from './faults/validate.js';
-import { parseAddress, parseBool, parseBytes, parseCount, parseDuration, parseInt10, parseList, parseRegex, parseUrlList, type HostPort } from './config-values.js';
+import { parseAddress, parseBool, parseBytes, parseCount, parseDuration, parseInt10, parseList, parseRegex, parseUrlList, parseUserPairs, type HostPort } from './config-values.js';
 import { parseInboxRouting, type InboxRouting } from './mail/inbox-route.js';
 
 /** The resolved configuration every part is built from. */
@@ -60,6 +60,16 @@ export interface Config {
   inboxFrom: InboxRouting;
   maxMessagesPerInbox: number | null;
   dataDir: string;
+  maxInFlightBytes: number;
+  uiAuthFile: string;
+  uiAuth: string;
+  uiTls: boolean;
+  uiTlsCert: string;
+  uiTlsKey: string;
+  smtpAuthFile: string;
+  smtpAuth: string;
+  smtpAuthAllowInsecure: boolean;
+  smtpAllowedRecipients: RegExp | null;
 }
 
 type Parser<T> = (raw: string) => T;
@@ -71,6 +81,8 @@ interface OptionSpec<K extends keyof Config> {
   default: string;
   help: string;
   parse: Parser<Config[K]>;
+  /** Holds passwords: errors never echo the value. */
+  secret?: boolean;
 }
 
 function opt<K extends keyof Config>(spec: Omit<OptionSpec<K>, 'env'>): OptionSpec<K> {
@@ -142,6 +154,16 @@ export const OPTIONS = [
   opt({ key: 'inboxFrom', flag: 'inbox-from', default: 'auth', help: 'Which inbox a message goes to: auth (the SMTP AUTH username, else "default"), recipient-domain, recipient-local (before any +tag), or pattern:<regex> matched against each recipient (group 1, else the whole match); recipient routing falls back to auth', parse: parseInboxRouting }),
   opt({ key: 'maxMessagesPerInbox', flag: 'max-messages-per-inbox', default: '', help: 'Messages kept per inbox; that inbox\'s oldest are evicted (the global caps still apply); off when empty', parse: (v) => (v === '' ? null : parseInt10(v)) }),
   opt({ key: 'dataDir', flag: 'data-dir', default: '', help: 'Directory to keep messages in (SQLite) so they survive a restart; in memory only when empty', parse: (v) => v }),
+  opt({ key: 'maxInFlightBytes', flag: 'max-inflight-bytes', default: '200MiB', help: 'Message bytes being received at once over all SMTP connections (never less than --max-message-size); beyond it MAIL gets 452 4.3.1 and a message being received 451 4.3.1, so senders retry instead of memory growing', parse: parseBytes }),
+  opt({ key: 'uiAuthFile', flag: 'ui-auth-file', default: '', help: 'htpasswd file (bcrypt `htpasswd -B`, or {SHA}) of users for the inbox, API and WebSocket feed; turns on HTTP Basic authentication (health routes stay open)', parse: (v) => v }),
+  opt({ key: 'uiAuth', flag: 'ui-auth', default: '', help: 'Inbox/API users as space-separated user:password pairs (prefer the env var to the flag: flags show in ps); turns on HTTP Basic authentication', parse: parseUserPairs, secret: true }),
+  opt({ key: 'uiTls', flag: 'ui-tls', default: 'false', help: 'Serve the inbox, API and feed over HTTPS; without --ui-tls-cert it uses the SMTP certificate, or a generated self-signed one', parse: parseBool }),
+  opt({ key: 'uiTlsCert', flag: 'ui-tls-cert', default: '', help: 'PEM certificate file for HTTPS; setting it (with --ui-tls-key) turns HTTPS on', parse: (v) => v }),
+  opt({ key: 'uiTlsKey', flag: 'ui-tls-key', default: '', help: 'PEM private key file matching --ui-tls-cert', parse: (v) => v }),
+  opt({ key: 'smtpAuthFile', flag: 'smtp-auth-file', default: '', help: 'htpasswd file (bcrypt or {SHA}) of SMTP users; turns on required SMTP AUTH (MAIL before AUTH gets 530)', parse: (v) => v }),
+  opt({ key: 'smtpAuth', flag: 'smtp-auth', default: '', help: 'SMTP users as space-separated user:password pairs; turns on required SMTP AUTH', parse: parseUserPairs, secret: true }),
+  opt({ key: 'smtpAuthAllowInsecure', flag: 'smtp-auth-allow-insecure', default: 'false', help: 'With required SMTP AUTH, allow PLAIN/LOGIN on connections without TLS (otherwise STARTTLS first)', parse: parseBool }),
+  opt({ key: 'smtpAllowedRecipients', flag: 'smtp-allowed-recipients', default: '', help: 'Regular expression (case-insensitive) recipients must match; others get 550 5.7.1 at RCPT', parse: parseRegex }),
 ] as const;
 
 /** A configuration problem, naming the option and the bad value. */
@@ -155,7 +177,8 @@ function parseOne(spec: OptionSpecAny, raw: string, source: string): Config[keyo
   try {
     return spec.parse(raw);
   } catch (err) {
-    throw new ConfigError(`invalid value ${JSON.stringify(raw)} for ${source}: ${(err as Error).message}`);
+    const shown = spec.secret ? 'hidden' : JSON.stringify(raw);
+    throw new ConfigError(`invalid value ${shown} for ${source}: ${(err as Error).message}`);
   }
 }
 
@@ -194,6 +217,9 @@ export function resolveConfig(argv: readonly string[], env: Readonly<Record<stri
   const c = config as unknown as Config;
   if (Boolean(c.smtpTlsCert) !== Boolean(c.smtpTlsKey)) {
     throw new ConfigError('--smtp-tls-cert and --smtp-tls-key must be given together');
+  }
+  if (Boolean(c.uiTlsCert) !== Boolean(c.uiTlsKey)) {
+    throw new ConfigError('--ui-tls-cert and --ui-tls-key must be given together');
   }
   return c;
 }

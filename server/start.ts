@@ -2,13 +2,15 @@
 // wires them, and returns handles plus close(). No module state: call it as often as you like.
 
 import type { AddressInfo } from 'node:net';
-import { defaultConfig, type Config } from './config.js';
+import { ConfigError, defaultConfig, type Config } from './config.js';
 import { createEventBus } from './events/bus.js';
 import { createWsFeed } from './events/ws-feed.js';
 import { buildApp } from './http/app.js';
 import { routeUpgrades } from './http/upgrade.js';
 import { createMailpitFrames } from './http/compat/mailpit-events.js';
 import { mailhogFrames } from './http/compat/mailhog-shapes.js';
+import { upgradeAuthorizer } from './http/auth.js';
+import { loadVerifier } from './auth/credentials.js';
 import type { Logger } from './log.js';
 import { version, webRoot as defaultWebRoot } from './paths.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -60,11 +62,25 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
   const bus = createEventBus();
   const limits = { maxMessages: config.maxMessages, maxBytes: config.maxStoreBytes, maxPerInbox: config.maxMessagesPerInbox, bus };
   const store = config.dataDir ? openSqliteStore({ dataDir: config.dataDir, ...limits }) : createMemoryStore(limits);
+  // Opt-in access control and HTTPS (README "Security"): all off unless configured.
+  const uiVerify = await loadVerifier(config.uiAuthFile, config.uiAuth, '--ui-auth-file/--ui-auth');
+  const smtpVerify = await loadVerifier(config.smtpAuthFile, config.smtpAuth, '--smtp-auth-file/--smtp-auth');
+  // Required AUTH without --smtp-auth-allow-insecure means credentials only over TLS, so STARTTLS
+  // is offered (self-signed unless a certificate is given) unless explicitly turned off.
+  const authNeedsTls = smtpVerify !== null && !config.smtpAuthAllowInsecure;
+  if (authNeedsTls && config.smtpStarttls === 'off' && config.smtps === null) {
+    throw new ConfigError('required SMTP AUTH needs STARTTLS or --smtps (or --smtp-auth-allow-insecure to accept credentials in clear text)');
+  }
   // STARTTLS by default only with the operator's certificate: most SMTP clients upgrade
   // opportunistically and then refuse a self-signed certificate, which would break plain apps.
-  const starttls = config.smtpStarttls === 'on' || (config.smtpStarttls === 'auto' && Boolean(config.smtpTlsCert));
+  const starttls = config.smtpStarttls === 'on' || (config.smtpStarttls === 'auto' && (Boolean(config.smtpTlsCert) || authNeedsTls));
   const needTls = starttls || config.smtps !== null;
   const tls = options.tls ?? (needTls ? await loadTls(config.smtpTlsCert, config.smtpTlsKey, config.smtpHostname) : null);
+  const https = config.uiTlsCert
+    ? await loadTls(config.uiTlsCert, config.uiTlsKey, config.smtpHostname)
+    : config.uiTls
+      ? (tls ?? (await loadTls(config.smtpTlsCert, config.smtpTlsKey, config.smtpHostname)))
+      : null;
   const unhappy = await buildUnhappyPaths(config, { bus, store });
 
   // Late-bound so /api/info can report the listener and feed built after the app.
@@ -78,6 +94,8 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
     bus,
     maxWait: config.maxWait,
     allowedHosts: config.allowedHosts,
+    https,
+    verifyCredentials: uiVerify,
     webRoot: options.webRoot === undefined ? defaultWebRoot : options.webRoot,
     maxMessageSize: config.maxMessageSize,
     compatOutbound: { peerModes: unhappy.peerModes, relay: unhappy.relay, releases: unhappy.releases },
@@ -101,6 +119,7 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
         maxStoreBytes: config.maxStoreBytes,
         maxWait: config.maxWait,
         maxMessagesPerInbox: config.maxMessagesPerInbox,
+        maxInFlightBytes: config.maxInFlightBytes,
       },
     }),
   });
@@ -122,6 +141,8 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
     idleTimeout: config.smtpIdleTimeout,
     sessionTimeout: config.smtpSessionTimeout,
     inboxRouting: config.inboxFrom,
+    maxInFlightBytes: config.maxInFlightBytes,
+    access: { verify: smtpVerify, allowInsecureAuth: config.smtpAuthAllowInsecure, allowedRecipients: config.smtpAllowedRecipients },
     store,
     log,
     hooks: unhappy.hooks,
@@ -143,6 +164,7 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
       ['/api/v2/websocket', mailhogFeed.handleUpgrade],
     ]),
     config.allowedHosts,
+    uiVerify ? upgradeAuthorizer(uiVerify) : null,
   );
 
   try {
@@ -160,7 +182,7 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
   }
   ready = true;
   const httpPort = (app.server.address() as AddressInfo).port;
-  const url = `http://${urlHost(config.listen.host)}:${httpPort}`;
+  const url = `${https ? 'https' : 'http'}://${urlHost(config.listen.host)}:${httpPort}`;
   log.info({ smtp: `${config.smtp.host}:${smtp.port}`, http: url, smtps: smtp.smtpsPort ?? undefined, dataDir: config.dataDir || undefined, messages: store.stats().count }, 'mailroom ready');
 
   let closing: Promise<void> | null = null;

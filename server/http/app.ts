@@ -5,6 +5,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions
 import type { MessageStore } from '../store/store.js';
 import { installErrorHandling } from './errors.js';
 import { installSecurity } from './security.js';
+import { installAuth, type VerifyCredentials } from './auth.js';
 import { createParsedCache } from './parsed-cache.js';
 import { messagesRoutes } from './routes/messages.js';
 import { tagsRoutes } from './routes/tags.js';
@@ -38,6 +39,10 @@ export interface AppDeps extends InfoRouteDeps {
   logger: FastifyServerOptions['logger'];
   /** Prometheus registry behind /metrics (omitted: no /metrics route). */
   metrics?: MetricsRouteDeps['metrics'];
+  /** Serve HTTPS with this certificate; plain HTTP when absent. */
+  https?: { key: string; cert: string } | null;
+  /** Require HTTP Basic credentials on every route but health; open when absent. */
+  verifyCredentials?: VerifyCredentials | null;
 }
 
 const DEFAULT_MAX_MESSAGE_SIZE = 25 * 1024 * 1024; // matches the --max-message-size default
@@ -46,13 +51,14 @@ const BODY_LIMIT = 1024 * 1024; // 1 MiB: API bodies are small JSON (ids, flags)
 /** Builds the HTTP app with every route registered. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
+    ...(deps.https ? { https: { key: deps.https.key, cert: deps.https.cert } } : {}),
     logger: deps.logger,
     // One line per message is logged by SMTP; per-request lines are noise.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT,
     routerOptions: { ignoreDuplicateSlashes: true },
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
-  });
+  } as FastifyServerOptions) as unknown as FastifyInstance;
   // Only JSON bodies: no text/plain parser means a cross-site <form> or text/plain fetch gets 415.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
@@ -65,6 +71,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   installErrorHandling(app);
   installSecurity(app, deps.allowedHosts);
+  installAuth(app, deps.verifyCredentials ?? null);
   await registerApiDocs(app); // first: it records the routes registered after it
   const parsed = createParsedCache();
   await app.register(messagesRoutes, { store: deps.store, parsed });

@@ -5,18 +5,28 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { isHostAllowed, isOriginAllowed } from './security.js';
+import { AUTH_CHALLENGE } from './auth.js';
 
 export type UpgradeHandler = (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
 
+const STATUS: Record<number, [string, string]> = { 401: ['Unauthorized', 'unauthorized'], 403: ['Forbidden', 'forbidden'], 404: ['Not Found', 'not_found'] };
+
 function refuse(socket: Duplex, status: number, reason: string): void {
-  const body = JSON.stringify({ error: { code: status === 404 ? 'not_found' : 'forbidden', message: reason } });
+  const [text, code] = STATUS[status]!;
+  const body = JSON.stringify({ error: { code, message: reason } });
+  const challenge = status === 401 ? `WWW-Authenticate: ${AUTH_CHALLENGE}\r\n` : '';
   socket.end(
-    `HTTP/1.1 ${status} ${status === 404 ? 'Not Found' : 'Forbidden'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    `HTTP/1.1 ${status} ${text}\r\n${challenge}Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
 }
 
 /** Attaches one 'upgrade' listener that dispatches to handlers by exact path. */
-export function routeUpgrades(server: Server, handlers: ReadonlyMap<string, UpgradeHandler>, allowedHosts: readonly string[]): void {
+export function routeUpgrades(
+  server: Server,
+  handlers: ReadonlyMap<string, UpgradeHandler>,
+  allowedHosts: readonly string[],
+  authorize?: ((request: IncomingMessage) => Promise<boolean>) | null,
+): void {
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
     const path = (request.url ?? '/').split('?')[0]!.replace(/\/{2,}/g, '/');
@@ -24,6 +34,10 @@ export function routeUpgrades(server: Server, handlers: ReadonlyMap<string, Upgr
     if (!handler) return refuse(socket, 404, `no WebSocket endpoint at ${path}`);
     if (!isHostAllowed(request.headers.host, allowedHosts)) return refuse(socket, 403, 'Host not allowed');
     if (!isOriginAllowed(request.headers.origin, request.headers.host)) return refuse(socket, 403, 'Origin not allowed');
-    handler(request, socket, head);
+    if (!authorize) return handler(request, socket, head);
+    authorize(request).then(
+      (ok) => (ok ? handler(request, socket, head) : refuse(socket, 401, 'authentication required')),
+      () => refuse(socket, 401, 'authentication required'),
+    );
   });
 }

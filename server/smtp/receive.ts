@@ -1,7 +1,9 @@
 // Reads one DATA stream into a Buffer without ever holding more than the size cap: beyond the
-// cap the rest is drained and dropped (smtp-server keeps emitting an oversized stream).
+// cap the rest is drained and dropped (smtp-server keeps emitting an oversized stream). Every
+// byte held is also reserved in the shared in-flight budget until the caller releases it.
 
 import type { Readable } from 'node:stream';
+import type { ByteBudget } from './inflight.js';
 
 /** The stream ended before the final dot: the client went away mid-message. */
 export class AbortedMessageError extends Error {
@@ -20,30 +22,51 @@ function ownBuffer(chunks: readonly Buffer[], size: number): Buffer {
   return raw;
 }
 
-/** Resolves with the bytes, or null when the message exceeded maxBytes (its rest drained). */
-export function readMessage(stream: Readable, maxBytes: number): Promise<Buffer | null> {
+/** A complete message (release its reservation once stored), or why it was refused. */
+export type ReadResult = { raw: Buffer; release: () => void } | { rejected: 'size' | 'busy' };
+
+/** Resolves when the final dot arrives; rejects with AbortedMessageError if the client goes away. */
+export function readMessage(stream: Readable, maxBytes: number, budget: ByteBudget): Promise<ReadResult> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    let oversize = false;
+    let reserved = 0;
+    let rejected: 'size' | 'busy' | null = null;
     let ended = false;
+    const drop = (why: 'size' | 'busy') => {
+      rejected = why;
+      chunks.length = 0; // let go of what we had: it will never be stored
+      budget.release(reserved);
+      reserved = 0;
+    };
     stream.on('data', (chunk: Buffer) => {
-      if (oversize) return;
+      if (rejected) return;
       size += chunk.length;
-      if (size > maxBytes) {
-        oversize = true;
-        chunks.length = 0; // let go of what we had: it will never be stored
-        return;
-      }
+      if (size > maxBytes) return drop('size');
+      if (!budget.take(chunk.length)) return drop('busy');
+      reserved += chunk.length;
       chunks.push(chunk);
     });
     stream.once('end', () => {
       ended = true;
-      resolve(oversize ? null : ownBuffer(chunks, size));
+      if (rejected) return resolve({ rejected });
+      let held = reserved;
+      resolve({
+        raw: ownBuffer(chunks, size),
+        release: () => {
+          budget.release(held);
+          held = 0;
+        },
+      });
     });
-    stream.once('error', (err) => reject(new AbortedMessageError(err.message)));
+    const abort = (message: string) => {
+      budget.release(reserved);
+      reserved = 0;
+      reject(new AbortedMessageError(message));
+    };
+    stream.once('error', (err) => abort(err.message));
     stream.once('close', () => {
-      if (!ended) reject(new AbortedMessageError('connection closed before the message was received in full'));
+      if (!ended) abort('connection closed before the message was received in full');
     });
   });
 }

@@ -16,6 +16,8 @@ import { inboxFor, type InboxRouting } from '../mail/inbox-route.js';
 import { autoTags } from '../mail/tags.js';
 import { AbortedMessageError, readMessage } from './receive.js';
 import { createReceiptLog } from './receipt-log.js';
+import { createByteBudget } from './inflight.js';
+import { authOptions, recipientFilter, type SmtpAccessOptions } from './access.js';
 import type { TlsMaterial } from './tls.js';
 import type { SmtpHooks } from './hooks.js';
 
@@ -43,6 +45,10 @@ export interface SmtpListenerOptions {
   onConnection?: MailroomSmtpOptions['onConnection'];
   /** How a message's inbox is chosen (--inbox-from); defaults to the AUTH username. */
   inboxRouting?: InboxRouting;
+  /** Bytes of DATA held across all connections at once (raised to maxMessageSize if lower). */
+  maxInFlightBytes?: number;
+  /** Opt-in AUTH and recipient restrictions; open when omitted. */
+  access?: SmtpAccessOptions;
 }
 
 /** Counters the listener keeps (exposed through /api/info). */
@@ -55,6 +61,10 @@ export interface SmtpCounters {
   rejectedConnections: number;
   aborted: number;
   errors: number;
+  /** Refused because the in-flight byte budget was exhausted (452/451 4.3.1). */
+  rejectedBusy: number;
+  /** Refused by --smtp-allowed-recipients (550 5.7.1). */
+  rejectedRecipients: number;
 }
 
 export interface SmtpListener {
@@ -86,7 +96,11 @@ function envelopeOf(session: SMTPServerSession): Envelope {
 export function createSmtpListener(options: SmtpListenerOptions): SmtpListener {
   const { store, log } = options;
   const hooks = options.hooks ?? null;
-  const counters: SmtpCounters = { connections: 0, accepted: 0, acceptedBytes: 0, rejectedSize: 0, rejectedConnections: 0, aborted: 0, errors: 0 };
+  const counters: SmtpCounters = { connections: 0, accepted: 0, acceptedBytes: 0, rejectedSize: 0, rejectedConnections: 0, aborted: 0, errors: 0, rejectedBusy: 0, rejectedRecipients: 0 };
+  const budget = createByteBudget(Math.max(options.maxInFlightBytes ?? Infinity, options.maxMessageSize));
+  const access: SmtpAccessOptions = options.access ?? { verify: null, allowInsecureAuth: true, allowedRecipients: null };
+  const auth = authOptions(access);
+  const checkRecipient = recipientFilter(access);
   // Per-client-address connection counts, shared by the plain and TLS listeners.
   const perIp = new Map<string, number>();
   const counted = new Set<string>();
@@ -95,27 +109,38 @@ export function createSmtpListener(options: SmtpListenerOptions): SmtpListener {
   /** Resolves with the stored (or dropped) message's id, or null when a hook closed the connection instead. */
   async function ingest(stream: SMTPServerDataStream, session: SMTPServerSession): Promise<string | null> {
     hooks?.dataStart(stream, session);
-    const raw = await readMessage(stream, options.maxMessageSize);
-    if (raw === null || stream.sizeExceeded) {
+    const read = await readMessage(stream, options.maxMessageSize, budget);
+    if ('rejected' in read && read.rejected === 'busy') {
+      counters.rejectedBusy++;
+      throw smtpError(451, '4.3.1 Error: too much mail in flight, try again later');
+    }
+    if ('rejected' in read || stream.sizeExceeded) {
+      if ('raw' in read) read.release();
       counters.rejectedSize++;
       throw smtpError(552, `Error: message exceeds fixed maximum message size ${options.maxMessageSize}`);
     }
+    const { raw } = read;
     const envelope = envelopeOf(session);
-    // Common shapes take the fast path; everything else (and anything doubtful) gets mailparser.
-    const parsed = quickParse(raw) ?? (await parseMessage(raw));
-    const view = compactView(viewOf(parsed, envelope));
-    const inbox = inboxFor(options.inboxRouting ?? { kind: 'auth' }, envelope);
-    const decided = hooks?.dataEnd(session, envelope, view.subject, raw, inbox);
-    if (decided) {
-      const outcome = await decided;
-      if (outcome.kind === 'drop') return outcome.id;
-      if (outcome.kind === 'disconnect') return null;
+    let stored: ReturnType<MessageStore['add']>;
+    try {
+      // Common shapes take the fast path; everything else (and anything doubtful) gets mailparser.
+      const parsed = quickParse(raw) ?? (await parseMessage(raw));
+      const view = compactView(viewOf(parsed, envelope));
+      const inbox = inboxFor(options.inboxRouting ?? { kind: 'auth' }, envelope);
+      const decided = hooks?.dataEnd(session, envelope, view.subject, raw, inbox);
+      if (decided) {
+        const outcome = await decided;
+        if (outcome.kind === 'drop') return outcome.id;
+        if (outcome.kind === 'disconnect') return null;
+      }
+      stored = store.add({ raw, envelope, view, inbox, tags: autoTags({ ...parsed, bcc: view.bcc }) });
+    } finally {
+      read.release(); // stored, dropped or failed: the bytes no longer count as in flight
     }
-    const stored = store.add({ raw, envelope, view, inbox, tags: autoTags({ ...parsed, bcc: view.bcc }) });
     hooks?.delivered(session, stored.id);
     counters.accepted++;
     counters.acceptedBytes += raw.length;
-    receipts.received({ id: stored.id, from: envelope.mailFrom, to: envelope.rcptTo.length > 3 ? `${envelope.rcptTo.length} recipients` : envelope.rcptTo, size: raw.length, parseError: parsed.parseError ?? undefined });
+    receipts.received({ id: stored.id, from: envelope.mailFrom, to: envelope.rcptTo.length > 3 ? `${envelope.rcptTo.length} recipients` : envelope.rcptTo, size: raw.length, parseError: stored.view.parseError ?? undefined });
     return stored.id;
   }
 
@@ -134,25 +159,42 @@ export function createSmtpListener(options: SmtpListenerOptions): SmtpListener {
       socketTimeout: options.idleTimeout,
       sessionTimeout: options.sessionTimeout,
       closeTimeout: 1000,
-      authOptional: true,
-      allowInsecureAuth: true,
+      ...authOptions(access),
       authMethods: ['PLAIN', 'LOGIN'],
       hideENHANCEDSTATUSCODES: false,
       disableReverseLookup: true,
       logger: false,
       onConnection: options.onConnection,
-      onAuth(auth, session, callback) {
-        // Any credentials are accepted; the username is recorded with each message.
-        if (!hooks) return callback(null, { user: auth.username ?? '' });
-        hooks.auth(auth.username ?? '', session, (err) => (err ? callback(err) : callback(null, { user: auth.username ?? '' })));
+      onAuth(credentials, session, callback) {
+        auth.onAuth!(credentials, session, (err, response) => {
+          if (err || !hooks) return callback(err, response);
+          hooks.auth(credentials.username ?? '', session, (hookErr) => (hookErr ? callback(hookErr) : callback(null, response)));
+        });
       },
+      // Both hooks answer on the next turn at the earliest, like smtp-server's defaults: answering
+      // synchronously trips an smtp-server 3.21.6 bug where SMTPStream.continue() clears the
+      // continuation that a re-entrant _write just set, so commands pipelined after a second DATA
+      // in one write (e.g. QUIT) are never answered (test: "two pipelined transactions and QUIT").
       onMailFrom(address, session, callback) {
-        if (!hooks) return callback();
-        hooks.mail(address.address, session, callback);
+        const later: typeof callback = (err) => setImmediate(callback, err);
+        // Back-pressure instead of memory growth: a transient refusal the client retries.
+        const declared = Number(((address.args || {}) as Record<string, string>).SIZE ?? 0) || 0;
+        if (!budget.canStart(Math.min(declared, options.maxMessageSize))) {
+          counters.rejectedBusy++;
+          return later(smtpError(452, '4.3.1 Error: too much mail in flight, try again later'));
+        }
+        if (!hooks) return later();
+        hooks.mail(address.address, session, later);
       },
       onRcptTo(address, session, callback) {
-        if (!hooks) return callback();
-        hooks.rcpt(address.address, session, callback);
+        const later: typeof callback = (err) => setImmediate(callback, err);
+        const refused = checkRecipient?.(address.address) ?? null;
+        if (refused) {
+          counters.rejectedRecipients++;
+          return later(refused);
+        }
+        if (!hooks) return later();
+        hooks.rcpt(address.address, session, later);
       },
       onConnect(session, callback) {
         const ip = session.remoteAddress;

@@ -117,6 +117,25 @@ test('a legal pipelined transaction in one write gets every reply in order and s
   await assertHealthy(s, 0);
 });
 
+test('two pipelined transactions and QUIT in one write: every reply, including 221, arrives', async () => {
+  // Regression: with synchronous MAIL/RCPT hooks smtp-server lost the continuation after the
+  // second DATA, so the QUIT was never answered and the client hung until the idle timeout.
+  const c = await RawSmtp.open(s.smtpPort);
+  const one = 'Subject: one\r\n\r\nfirst\r\n';
+  const two = 'Subject: two\r\n\r\nsecond\r\n';
+  const tx = (body: string) => `MAIL FROM:<a@example.test>\r\nRCPT TO:<b@example.test>\r\nDATA\r\n${body}.\r\n`;
+  assert.equal(codeOf(await c.reply()), 220);
+  assert.equal(codeOf(await c.command('EHLO pipe.test')), 250);
+  c.send(tx(one) + tx(two) + 'QUIT\r\n');
+  const codes: Array<number | null> = [];
+  for (let i = 0; i < 9; i++) codes.push(codeOf(await c.reply(3000)));
+  assert.deepEqual(codes, [250, 250, 354, 250, 250, 250, 354, 250, 221]);
+  await c.closed;
+  assert.deepEqual(s.store.list({ limit: 5 }).messages.map((m) => m.raw.toString('latin1')), [two, one]);
+  await fetch(`${s.url}/api/messages`, { method: 'DELETE' });
+  await assertHealthy(s, 0);
+});
+
 test('bare-LF and bare-CR dots do not end DATA: the fake command after them is message content', async () => {
   const c = await greeted();
   await c.command('EHLO smuggle.test');

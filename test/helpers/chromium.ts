@@ -14,7 +14,7 @@ export interface Chromium {
 }
 
 /** Launches Chromium with its own profile; `hostRules` like "MAP evil.test 127.0.0.1". */
-export async function launchChromium(hostRules: string[] = []): Promise<Chromium> {
+export async function launchChromium(hostRules: string[] = [], extraArgs: string[] = []): Promise<Chromium> {
   const profile = mkdtempSync(join(tmpdir(), 'mailroom-chromium-'));
   const args = [
     '--no-sandbox',
@@ -27,6 +27,7 @@ export async function launchChromium(hostRules: string[] = []): Promise<Chromium
     '--no-proxy-server',
   ];
   if (hostRules.length) args.push(`--host-resolver-rules=${hostRules.join(', ')}`);
+  args.push(...extraArgs);
   const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args, acceptDownloads: true });
   return {
     context,

@@ -3,13 +3,13 @@
 // event is lost (new = sent, evicted = sent - kept), and no handle leaks.
 // SOAK_MESSAGES overrides the count for a quick local run.
 
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startTestServer } from '../helpers/server.js';
 import { BulkSmtp } from '../helpers/bulk-smtp.js';
-import { openFeed } from '../helpers/feed.js';
+import { openFeed, type FeedClient } from '../helpers/feed.js';
 import { held, memory, type MemoryReading } from '../helpers/memory.js';
 import type { Mailroom } from '../../server/start.js';
 
@@ -48,6 +48,17 @@ test(`soak: ${TOTAL} messages through a ${CAP}-message cap with a live feed`, { 
   const handlesBefore = activeHandles();
   const s = await startTestServer({ maxMessages: CAP });
   const feed = await openFeed(s.url.replace(/^http/, 'ws') + '/api/feed');
+  try {
+    await soak(t, s, feed);
+  } finally {
+    feed.close();
+    await s.close(); // also on failure, so the process can exit
+  }
+  await sleep(200);
+  assert.ok(activeHandles() <= handlesBefore, `handles: ${handlesBefore} before, ${activeHandles()} after`);
+});
+
+async function soak(t: TestContext, s: Mailroom, feed: FeedClient): Promise<void> {
   let created = 0;
   let evicted = 0;
   // Count instead of keeping 200k frames.
@@ -75,7 +86,10 @@ test(`soak: ${TOTAL} messages through a ${CAP}-message cap with a live feed`, { 
     else if (f.type === 'message:evicted') evicted += (f.ids as string[]).length;
   }
 
-  const lines = curve.map((c) => `${String(c.sent).padStart(7)} sent: RSS ${c.reading.rss.toFixed(0)} MiB, heap ${c.reading.heapUsed.toFixed(0)} MiB, buffers ${c.reading.arrayBuffers.toFixed(1)} MiB, ${c.msgPerSec} msg/s`);
+  const lines = curve.map(
+    (c) =>
+      `${String(c.sent).padStart(7)} sent: RSS ${c.reading.rss.toFixed(0)} MiB, heap ${c.reading.heapUsed.toFixed(0)}/${c.reading.heapTotal.toFixed(0)} MiB used/committed, buffers ${c.reading.arrayBuffers.toFixed(1)} MiB, ${c.msgPerSec} msg/s`,
+  );
   const summary = `soak: ${TOTAL} messages in ${seconds.toFixed(0)} s (${Math.round(TOTAL / seconds)} msg/s), kept ${s.store.stats().count}, events new ${created} evicted ${evicted}`;
   for (const l of [summary, ...lines]) {
     t.diagnostic(l);
@@ -83,12 +97,13 @@ test(`soak: ${TOTAL} messages through a ${CAP}-message cap with a live feed`, { 
   }
 
   const stats = s.store.stats();
-  assert.equal(stats.count, CAP);
+  const kept = Math.min(TOTAL, CAP);
+  assert.equal(stats.count, kept);
   assert.equal(stats.received, TOTAL);
   assert.equal(created, TOTAL, 'one message:new event per message');
-  assert.equal(evicted, TOTAL - CAP, 'one eviction per message beyond the cap');
-  assert.equal(stats.evicted, TOTAL - CAP);
-  assert.equal(s.store.list({ limit: 1 }).total, CAP);
+  assert.equal(evicted, TOTAL - kept, 'one eviction per message beyond the cap');
+  assert.equal(stats.evicted, TOTAL - kept);
+  assert.equal(s.store.list({ limit: 1 }).total, kept);
 
   // Flat after the cap. Memory saw-tooths within one cap's worth of messages (the store compacts
   // its evicted slots once they outnumber the live ones; the allocator keeps freed pages), so
@@ -100,12 +115,11 @@ test(`soak: ${TOTAL} messages through a ${CAP}-message cap with a live feed`, { 
     const [early, late] = [afterCap.slice(0, half), afterCap.slice(half)];
     const heldGrowth = peak(late, held) - peak(early, held);
     const rssGrowth = peak(late, (r) => r.rss) - peak(early, (r) => r.rss);
+    // What Mailroom holds (heap + buffers) must stay flat: a leak of even 100 bytes per message
+    // would add 10 MiB per 100,000. RSS also counts pages the allocator keeps after frees, which
+    // creep up under fragmentation without being referenced; its bound only catches gross growth.
     assert.ok(heldGrowth < 24, `heap + buffers peak grew ${heldGrowth.toFixed(0)} MiB after the cap`);
-    assert.ok(rssGrowth < 64, `RSS peak grew ${rssGrowth.toFixed(0)} MiB after the cap`);
+    assert.ok(rssGrowth < 160, `RSS peak grew ${rssGrowth.toFixed(0)} MiB after the cap`);
   }
 
-  feed.close();
-  await s.close();
-  await sleep(200);
-  assert.ok(activeHandles() <= handlesBefore, `handles: ${handlesBefore} before, ${activeHandles()} after`);
-});
+}

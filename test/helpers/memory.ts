@@ -23,6 +23,8 @@ export async function collect(): Promise<void> {
 
 export interface MemoryReading {
   rss: number;
+  /** V8 heap committed (used plus free space V8 keeps). */
+  heapTotal: number;
   heapUsed: number;
   arrayBuffers: number;
 }
@@ -31,7 +33,7 @@ export interface MemoryReading {
 export async function memory(): Promise<MemoryReading> {
   await collect();
   const m = process.memoryUsage();
-  return { rss: m.rss / MiB, heapUsed: m.heapUsed / MiB, arrayBuffers: m.arrayBuffers / MiB };
+  return { rss: m.rss / MiB, heapTotal: m.heapTotal / MiB, heapUsed: m.heapUsed / MiB, arrayBuffers: m.arrayBuffers / MiB };
 }
 
 /** Heap plus buffers, in MiB: what the process holds on purpose (RSS also counts freed pages the allocator keeps). */

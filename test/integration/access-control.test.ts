@@ -54,6 +54,10 @@ describe('HTTP Basic authentication (htpasswd bcrypt + {SHA} + inline users)', (
     ['GET', '/api/relay'],
     ['GET', '/api/webhooks'],
     ['POST', `/api/messages/${id}/release`, '{"to":["x@example.test"]}'],
+    ['GET', '/api/v1/messages'],
+    ['GET', `/api/v1/message/${id}/raw`],
+    ['GET', '/api/v2/messages'],
+    ['DELETE', '/api/v1/messages'],
     ['PATCH', `/api/messages/${id}`, '{"read":true}'],
     ['DELETE', `/api/messages/${id}`],
     ['DELETE', '/api/messages'],
@@ -83,10 +87,13 @@ describe('HTTP Basic authentication (htpasswd bcrypt + {SHA} + inline users)', (
     }
   });
 
-  test('the WebSocket feed needs credentials too', async () => {
+  test('the WebSocket feeds (native, Mailpit, MailHog) need credentials too', async () => {
     const ws = s.url.replace(/^http/, 'ws') + '/api/feed';
     await assert.rejects(openFeed(ws), (err: { statusCode?: number }) => err.statusCode === 401);
     await assert.rejects(openFeed(ws, { authorization: basic('alice', 'nope') }), (err: { statusCode?: number }) => err.statusCode === 401);
+    for (const path of ['/api/events', '/api/v2/websocket']) {
+      await assert.rejects(openFeed(s.url.replace(/^http/, 'ws') + path), (err: { statusCode?: number }) => err.statusCode === 401, path);
+    }
     const feed = await openFeed(ws, { authorization: basic('alice', 'wonder land') });
     assert.equal((await feed.next((f) => f.type === 'hello')).total, 1);
     feed.close();

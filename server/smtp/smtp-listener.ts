@@ -171,12 +171,12 @@ export function createSmtpListener(options: SmtpListenerOptions): SmtpListener {
           hooks.auth(credentials.username ?? '', session, (hookErr) => (hookErr ? callback(hookErr) : callback(null, response)));
         });
       },
-      // Both hooks answer on the next turn at the earliest, like smtp-server's defaults: answering
+      // Both hooks answer after the current call stack at the earliest (nextTick): answering
       // synchronously trips an smtp-server 3.21.6 bug where SMTPStream.continue() clears the
       // continuation that a re-entrant _write just set, so commands pipelined after a second DATA
       // in one write (e.g. QUIT) are never answered (test: "two pipelined transactions and QUIT").
       onMailFrom(address, session, callback) {
-        const later: typeof callback = (err) => setImmediate(callback, err);
+        const later: typeof callback = (err) => process.nextTick(callback, err);
         // Back-pressure instead of memory growth: a transient refusal the client retries.
         const declared = Number(((address.args || {}) as Record<string, string>).SIZE ?? 0) || 0;
         if (!budget.canStart(Math.min(declared, options.maxMessageSize))) {
@@ -187,7 +187,7 @@ export function createSmtpListener(options: SmtpListenerOptions): SmtpListener {
         hooks.mail(address.address, session, later);
       },
       onRcptTo(address, session, callback) {
-        const later: typeof callback = (err) => setImmediate(callback, err);
+        const later: typeof callback = (err) => process.nextTick(callback, err);
         const refused = checkRecipient?.(address.address) ?? null;
         if (refused) {
           counters.rejectedRecipients++;

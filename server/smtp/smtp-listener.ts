@@ -6,14 +6,10 @@ import type { SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 import type { Logger } from '../log.js';
 import type { HostPort } from '../config-values.js';
 import type { Envelope } from '../mail/types.js';
-import { parseMessage } from '../mail/parse.js';
-import { viewOf } from '../mail/view.js';
-import { quickParse } from '../mail/quick-view.js';
-import { compactView } from '../mail/compact-view.js';
 import { StoreError, type MessageStore } from '../store/store.js';
 import { MailroomSMTPServer, type MailroomSmtpOptions } from './immediate-greeting.js';
-import { inboxFor, type InboxRouting } from '../mail/inbox-route.js';
-import { autoTags } from '../mail/tags.js';
+import type { InboxRouting } from '../mail/inbox-route.js';
+import { prepareMessage } from '../mail/prepare.js';
 import { AbortedMessageError, readMessage } from './receive.js';
 import { createReceiptLog } from './receipt-log.js';
 import { createByteBudget } from './inflight.js';
@@ -123,17 +119,14 @@ export function createSmtpListener(options: SmtpListenerOptions): SmtpListener {
     const envelope = envelopeOf(session);
     let stored: ReturnType<MessageStore['add']>;
     try {
-      // Common shapes take the fast path; everything else (and anything doubtful) gets mailparser.
-      const parsed = quickParse(raw) ?? (await parseMessage(raw));
-      const view = compactView(viewOf(parsed, envelope));
-      const inbox = inboxFor(options.inboxRouting ?? { kind: 'auth' }, envelope);
-      const decided = hooks?.dataEnd(session, envelope, view.subject, raw, inbox);
+      const prepared = await prepareMessage(raw, envelope, options.inboxRouting);
+      const decided = hooks?.dataEnd(session, envelope, prepared.view.subject, raw, prepared.inbox);
       if (decided) {
         const outcome = await decided;
         if (outcome.kind === 'drop') return outcome.id;
         if (outcome.kind === 'disconnect') return null;
       }
-      stored = store.add({ raw, envelope, view, inbox, tags: autoTags({ ...parsed, bcc: view.bcc }) });
+      stored = store.add({ raw, envelope, ...prepared });
     } finally {
       read.release(); // stored, dropped or failed: the bytes no longer count as in flight
     }

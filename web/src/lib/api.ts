@@ -6,6 +6,7 @@ import type { RejectedAttempt } from '../../../server/faults/rejected-log.js';
 import type { TranscriptEntry } from '../../../server/sessions/session-log.js';
 import type { ReleaseRecord } from '../../../server/outbound/relay.js';
 import type { DeliveryQueueStats } from '../../../server/outbound/delivery-queue.js';
+import type { DeliveryRecord } from '../../../server/outbound/webhooks.js';
 
 export type { Address, Header, MessageDetail, MessageSummary };
 export type { FaultRule, FaultRuleInput, RejectedAttempt, TranscriptEntry, ReleaseRecord, DeliveryQueueStats };
@@ -69,16 +70,8 @@ export interface WebhookEndpoint {
   lastAttemptAt: string | null;
 }
 
-export interface WebhookDelivery {
-  id: string;
-  messageId: string;
-  url: string;
-  state: 'pending' | 'delivered' | 'failed';
-  attempts: number;
-  lastStatus: number | null;
-  lastError: string | null;
-  updatedAt: string;
-}
+/** One webhook delivery (message x endpoint), as the server records it. */
+export type WebhookDelivery = DeliveryRecord;
 
 export interface WebhookStatus {
   enabled: boolean;

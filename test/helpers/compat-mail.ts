@@ -1,6 +1,7 @@
 // Mail fixtures shared by the compat tests: a nodemailer transport to a test server and the
 // messages the client-package flows send.
 
+import { randomBytes } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import type { Mailroom } from '../../server/start.js';
 
@@ -14,5 +15,7 @@ export function transportTo(server: Mailroom) {
 
 /** A short unique token so subjects and addresses never collide between runs. */
 export function token(): string {
-  return Math.random().toString(36).slice(2, 10);
+  // Hex only: tests search for subjects like "T2 <token>" with `subject:T2`, and a base-36 token
+  // could itself contain "t2" and match the wrong message.
+  return randomBytes(5).toString('hex');
 }

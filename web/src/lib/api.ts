@@ -6,27 +6,15 @@ import type { RejectedAttempt } from '../../../server/faults/rejected-log.js';
 import type { TranscriptEntry } from '../../../server/sessions/session-log.js';
 import type { ReleaseRecord } from '../../../server/outbound/relay.js';
 import type { DeliveryQueueStats } from '../../../server/outbound/delivery-queue.js';
-import type { DeliveryRecord } from '../../../server/outbound/webhooks.js';
+import type { DeliveryRecord, EndpointStatus } from '../../../server/outbound/webhooks.js';
+import type { SessionInfo } from '../../../server/sessions/sessions.js';
 
 export type { Address, Header, MessageDetail, MessageSummary };
 export type { FaultRule, FaultRuleInput, RejectedAttempt, TranscriptEntry, ReleaseRecord, DeliveryQueueStats };
 export type { FaultAction, FaultMatch, FaultWhen, Stage } from '../../../server/faults/rules.js';
 
-/** An SMTP session as /api/sessions reports it (server/sessions/sessions.ts SessionInfo). */
-export interface SessionInfo {
-  id: string;
-  startedAt: string;
-  endedAt: string | null;
-  client: { address: string; port: number };
-  localPort: number;
-  secure: boolean;
-  tls: { protocol: string | null; cipher: string | null } | null;
-  heloName: string;
-  authUser: string | null;
-  messages: string[];
-  rejections: number;
-  outcome: 'open' | 'delivered' | 'rejected' | 'disconnected' | 'nothing';
-}
+/** An SMTP session as /api/sessions reports it. */
+export type { SessionInfo };
 
 /** A session with its transcript lines; `omitted` counts lines dropped to stay bounded. */
 export interface SessionDetail {
@@ -61,14 +49,8 @@ export interface RelayInfo {
   auto: { enabled: boolean; query: string | null; queue: DeliveryQueueStats | null };
 }
 
-export interface WebhookEndpoint {
-  url: string;
-  delivered: number;
-  failed: number;
-  lastStatus: number | null;
-  lastError: string | null;
-  lastAttemptAt: string | null;
-}
+/** One webhook endpoint's delivery counts. */
+export type WebhookEndpoint = EndpointStatus;
 
 /** One webhook delivery (message x endpoint), as the server records it. */
 export type WebhookDelivery = DeliveryRecord;

@@ -61,7 +61,7 @@ function filterPredicate(f: Filter): MessagePredicate {
     case 'has':
       return f.value === 'attachment' ? (m) => attachmentCounts(m).attachments > 0 : (m) => attachmentCounts(m).inline > 0;
     case 'size':
-      return f.op === 'larger' ? (m) => m.raw.length > f.bytes : (m) => m.raw.length < f.bytes;
+      return f.op === 'larger' ? (m) => m.size > f.bytes : (m) => m.size < f.bytes;
     case 'date':
       // Mailpit's meaning: before: is <= the instant, after: is >= it.
       return f.op === 'before' ? (m) => m.receivedAt <= f.ms : (m) => m.receivedAt >= f.ms;

@@ -109,6 +109,8 @@ export interface StoredMessage {
   receivedAt: number;
   inbox: string;
   raw: Buffer;
+  /** raw.length, without touching the bytes. */
+  size: number;
   envelope: Envelope;
   view: MessageView;
   read: boolean;

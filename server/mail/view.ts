@@ -65,7 +65,7 @@ export function summaryOf(m: StoredMessage): MessageSummary {
     id: m.id,
     inbox: m.inbox,
     receivedAt: new Date(m.receivedAt).toISOString(),
-    size: m.raw.length,
+    size: m.size,
     read: m.read,
     tags: m.tags,
     from: v.from,

@@ -4,6 +4,8 @@
 // final DATA reply and whatever follows) and the finished transactions before it.
 // A stored message keeps prelude + its own transaction; the prelude is shared, not copied.
 
+import { ownString } from '../mail/compact-view.js';
+
 /** 0 = client command, 1 = server reply, 2 = note (DATA size, TLS, disconnects). */
 export type Direction = 0 | 1 | 2;
 export type Entry = readonly [ms: number, dir: Direction, text: string];
@@ -26,6 +28,32 @@ const DIRS = ['client', 'server', 'note'] as const;
 /** Turns stored tuples into API entries. */
 export function entriesOut(entries: readonly Entry[]): TranscriptEntry[] {
   return entries.map(([ms, dir, text]) => ({ ms, dir: DIRS[dir], text }));
+}
+
+/**
+ * Entries as one flat string, `ms,dir,length:text` each, for the transcript kept beside every
+ * stored message: ~300 bytes instead of ~2 KB of tuples, cons strings and their parts (heap
+ * snapshot of 10k stored messages). Length-prefixed, so any text (NULs, newlines) round-trips.
+ */
+export function packEntries(entries: readonly Entry[]): string {
+  let out = '';
+  for (const [ms, dir, text] of entries) out += `${ms},${dir},${text.length}:${text}`;
+  return ownString(out); // flat: the += chain is a tree of cons strings holding every piece
+}
+
+/** The inverse of packEntries. */
+export function unpackEntries(packed: string): Entry[] {
+  const out: Entry[] = [];
+  let at = 0;
+  while (at < packed.length) {
+    const c1 = packed.indexOf(',', at);
+    const c2 = packed.indexOf(',', c1 + 1);
+    const colon = packed.indexOf(':', c2 + 1);
+    const len = Number(packed.slice(c2 + 1, colon));
+    out.push([Number(packed.slice(at, c1)), Number(packed.slice(c1 + 1, c2)) as Direction, packed.slice(colon + 1, colon + 1 + len)]);
+    at = colon + 1 + len;
+  }
+  return out;
 }
 
 /** The bounded, append-only recording of one session. */
@@ -81,10 +109,10 @@ export class SessionLog {
     return this.#dataPhase;
   }
 
-  /** Prelude and current transaction, for a message just delivered. */
+  /** Prelude and current transaction, for a message just delivered (read them at once: tx changes). */
   messageEntries(): { prelude: readonly Entry[]; tx: readonly Entry[] } {
     // Once a transaction began the prelude never changes again, so it can be shared.
-    return { prelude: this.#prelude, tx: this.#tx.slice() };
+    return { prelude: this.#prelude, tx: this.#tx };
   }
 
   /** Every kept entry, in order. */

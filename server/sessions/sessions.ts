@@ -5,7 +5,7 @@
 import type { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
 import type { EventBus } from '../events/bus.js';
 import type { Stage } from '../faults/rules.js';
-import { SessionLog, entriesOut, type Entry, type TranscriptEntry } from './session-log.js';
+import { SessionLog, entriesOut, packEntries, unpackEntries, type Entry, type TranscriptEntry } from './session-log.js';
 
 /** TLS details of a session, once encrypted. */
 export interface TlsInfo {
@@ -75,10 +75,20 @@ interface Closed {
   omitted: number;
 }
 
-interface Kept {
+/**
+ * What every message of one session shares: the prelude and the session's latest info (its final
+ * info once closed). One per session, so a long session's 100 message ids and its prelude are not
+ * copied into each of its messages' transcripts.
+ */
+interface SessionShared {
   info: SessionInfo;
   prelude: readonly Entry[];
-  tx: readonly Entry[];
+}
+
+/** The transcript kept beside one stored message: its own transaction, packed. */
+interface Kept {
+  session: SessionShared;
+  tx: string;
   omitted: number;
 }
 
@@ -129,6 +139,8 @@ function tlsOf(connection: SMTPConnection): TlsInfo | null {
 /** Creates the registry; `recentCapacity` closed sessions are kept, `record` turns transcripts on, at most `maxMessages` message transcripts. */
 export function createSessionRegistry(options: { recentCapacity: number; record: boolean; maxMessages: number; bus: EventBus }): SessionRegistry {
   const live = new Map<string, SessionContext>();
+  /** Shared parts of live sessions that delivered a message (closed ones are reached from their Kept). */
+  const shared = new Map<string, SessionShared>();
   const recent: Closed[] = [];
   const byMessage = new Map<string, Kept>();
 
@@ -196,23 +208,31 @@ export function createSessionRegistry(options: { recentCapacity: number; record:
     close(ctx) {
       if (!live.delete(ctx.id)) return;
       ctx.endedAt = Date.now();
+      const final = info(ctx);
+      const s = shared.get(ctx.id);
+      if (s) {
+        s.info = final;
+        shared.delete(ctx.id);
+      }
       if (options.recentCapacity === 0) return;
-      recent.push({ info: info(ctx), entries: ctx.log?.all() ?? [], omitted: ctx.log?.omitted ?? 0 });
+      recent.push({ info: final, entries: ctx.log?.all() ?? [], omitted: ctx.log?.omitted ?? 0 });
       if (recent.length > options.recentCapacity) recent.shift();
     },
     keepForMessage(ctx, messageId) {
       if (!ctx.log) return;
       const { prelude, tx } = ctx.log.messageEntries();
-      byMessage.set(messageId, { info: info(ctx), prelude, tx, omitted: ctx.log.omitted });
+      let s = shared.get(ctx.id);
+      if (!s) shared.set(ctx.id, (s = { info: info(ctx), prelude }));
+      byMessage.set(messageId, { session: s, tx: packEntries(tx), omitted: ctx.log.omitted });
       // The store never holds more than maxMessages, so older transcripts belong to messages gone.
       if (byMessage.size > options.maxMessages) byMessage.delete(byMessage.keys().next().value!);
     },
     transcript(messageId) {
       const k = byMessage.get(messageId);
       if (!k) return undefined;
-      // Prefer the session's final state (ended, outcome) once it closed and is still remembered.
-      const closed = live.get(k.info.id) ? undefined : recent.find((r) => r.info.id === k.info.id);
-      return { messageId, session: closed?.info ?? k.info, entries: entriesOut([...k.prelude, ...k.tx]), omitted: k.omitted };
+      // The session as it is now while live; its final state once closed.
+      const ctx = live.get(k.session.info.id);
+      return { messageId, session: ctx ? info(ctx) : k.session.info, entries: entriesOut([...k.session.prelude, ...unpackEntries(k.tx)]), omitted: k.omitted };
     },
     list(limit) {
       const out: SessionInfo[] = [];

@@ -5,12 +5,13 @@
 // per-inbox cap evicts that inbox's oldest.
 
 import type { EventBus } from '../events/bus.js';
-import type { MessageView, StoredMessage } from '../mail/types.js';
+import type { StoredMessage } from '../mail/types.js';
 import { summaryOf } from '../mail/view.js';
 import { createIdGenerator } from '../mail/id.js';
 import { isCompiledQuery } from '../mail/search.js';
 import { normalizeInbox } from '../mail/inbox-route.js';
 import { normalizeTags } from '../mail/tags.js';
+import { Entry, ENTRY_OVERHEAD, viewCost } from './memory-entry.js';
 import { MemoryIndexes } from './memory-index.js';
 import { createTagOps } from './memory-tags.js';
 import {
@@ -35,27 +36,9 @@ export interface MemoryStoreOptions {
   createId?: () => string;
 }
 
-/** A stored message plus the store's bookkeeping. */
-export interface Entry extends StoredMessage {
-  /** Bytes charged against maxBytes. */
-  cost: number;
-  alive: boolean;
-}
-
-const ENTRY_OVERHEAD = 2048; // objects, envelope, id/order/index entries: test/bench/search-bench.ts measures ~6.3 KB of heap+bytes for a 1.7 KB message
 const COMPACT_MIN_DEAD = 1024; // below this many tombstones compaction is not worth a pass
 /** Placeholder for the slots before `head`: they are never read, so they need not hold anything. */
 const RELEASED = null as unknown as Entry;
-
-/** Rough heap cost of the parsed view; strings counted at 1 byte/char (most mail is Latin). */
-function viewCost(v: MessageView): number {
-  let n = v.subject.length + v.snippet.length + (v.messageId?.length ?? 0) + (v.parseError?.length ?? 0);
-  for (const list of [v.to, v.cc, v.bcc, v.replyTo]) for (const a of list) n += 48 + a.name.length + a.address.length;
-  if (v.from) n += 48 + v.from.name.length + v.from.address.length;
-  n += v.parts.length * 160;
-  n += v.search.text.length + 64;
-  return n;
-}
 
 /** Creates an empty in-memory store bound to the given bus. */
 export function createMemoryStore(options: MemoryStoreOptions): MessageStore {
@@ -73,10 +56,9 @@ export function createMemoryStore(options: MemoryStoreOptions): MessageStore {
 
   function unlink(e: Entry): void {
     index.remove(e);
-    e.alive = false;
+    e.release();
     byId.delete(e.id);
     bytes -= e.cost;
-    e.raw = Buffer.alloc(0); // release the bytes now; the tombstone lingers until compaction
   }
 
   /** Removes an entry that is not at the head of `order` (it becomes a tombstone). */
@@ -171,19 +153,8 @@ export function createMemoryStore(options: MemoryStoreOptions): MessageStore {
         if (!e) break;
         evicted.push(e.id);
       }
-      const entry: Entry = {
-        id: nextId(),
-        seq: ++seq,
-        receivedAt: message.receivedAt ?? Date.now(),
-        inbox,
-        raw: message.raw,
-        envelope: message.envelope,
-        view: message.view,
-        read: false,
-        tags: normalizeTags(message.tags ?? []).map((t) => index.spelling(t)),
-        cost,
-        alive: true,
-      };
+      const tags = normalizeTags(message.tags ?? []).map((t) => index.spelling(t));
+      const entry = new Entry(nextId(), ++seq, message.receivedAt ?? Date.now(), inbox, message.raw, message.envelope, message.view, tags, cost);
       order.push(entry);
       byId.set(entry.id, entry);
       index.insert(entry);

@@ -94,6 +94,11 @@ test('AUTH LOGIN continuation lines are masked; two messages on one connection g
   assert.equal(s.session.outcome, 'delivered');
   assert.deepEqual(s.session.messages, ids);
   assert.ok(texts(s.entries).includes('c QUIT'));
+  // A message's transcript names its session as it ended, not as it was at that message.
+  const later = (await transcriptOf(ids[0]!)).body;
+  assert.equal(later.session.outcome, 'delivered');
+  assert.ok(later.session.endedAt);
+  assert.deepEqual(later.session.messages, ids);
 });
 
 test('sessions that delivered nothing are listed: rejected and cut off', async () => {

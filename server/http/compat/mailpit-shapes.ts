@@ -137,7 +137,7 @@ export function mailpitMessage(m: StoredMessage, parsed: ParsedMessage) {
     Username: m.envelope.authUser ?? '',
     Text: parsed.text ?? '',
     HTML: parsed.html ?? '',
-    Size: m.raw.length,
+    Size: m.size,
     Inline: parsed.parts.filter((p) => p.related).map(mailpitAttachment),
     Attachments: parsed.parts.filter((p) => !p.related).map(mailpitAttachment),
   };

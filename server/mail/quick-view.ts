@@ -1,28 +1,18 @@
-// A fast path for the parse at ingest: the common shapes of application mail (text/plain,
-// optionally beside text/html, optionally with base64 attachments) read straight from the raw
-// bytes with native decoding, at a small fraction of a full MIME parse (bench profile: mailparser
-// was ~35% of ingest CPU at 2 KB and ~3 ms per 100 KB message). Anything outside those shapes,
-// or any doubt, returns null and the caller parses with mailparser (mail/parse.ts); a
-// differential test checks that both give the same view, headers and tags for every shape this
-// accepts.
+// A fast path for the parse at ingest and for the message detail: the common shapes of
+// application mail (text/plain, optionally beside text/html, optionally with base64 attachments)
+// read straight from the raw bytes with native decoding, at a small fraction of a full MIME parse
+// (bench profile: mailparser was ~35% of ingest CPU at 2 KB and ~3 ms per 100 KB message, and it
+// yields across ticks, which held the long-poll wait answer back under load). Anything outside
+// those shapes, or any doubt, returns null and the caller parses with mailparser (mail/parse.ts);
+// a differential test checks that both give the same parse for every shape this accepts.
 
-import { createHash } from 'node:crypto';
 import libmime from 'libmime';
 import { decodeHeaderLine, type ParsedMessage, type ParsedPart } from './parse.js';
+import { attachmentOf, Bail, one, textOf, type Node } from './quick-parts.js';
 import type { Address } from './types.js';
 
 const MAX_HEADER_BYTES = 64 * 1024; // larger header blocks are unusual: let the full parser bound them
 const MAX_PARTS = 32; // more parts than this: full parser
-const MAX_TEXT_BYTES = 4 * 1024 * 1024; // a bigger text part goes to mailparser (the search view keeps 512K chars)
-
-interface Node {
-  headers: Map<string, string[]>;
-  /** The header lines as received (folded), in order. */
-  lines: string[];
-  body: Buffer;
-  contentType: string;
-  params: Record<string, string>;
-}
 
 /** "Name: value" lines of one header block, unfolded and decoded the way mailparser does. */
 function parseHeaderBlock(block: Buffer): { headers: Map<string, string[]>; lines: string[] } | null {
@@ -58,7 +48,8 @@ function toNode(raw: Buffer): Node | null {
   if (!block) return null;
   const { headers, lines } = block;
   const ct = headers.get('content-type');
-  if (ct && ct.length > 1) return null;
+  // More than one, or a comment (mailsplit strips comments: "boundary=b (c)" names boundary b)
+  if (ct && (ct.length > 1 || ct[0]!.includes('('))) return null;
   const parsed = libmime.parseHeaderValue(ct?.[0] ?? 'text/plain') as { value: string; params: Record<string, string> };
   if (Object.keys(parsed.params).some((k) => k.includes('*'))) return null;
   return { headers, lines, body: split.body, contentType: parsed.value.toLowerCase(), params: parsed.params };
@@ -92,14 +83,6 @@ function childrenOf(node: Node): Node[] | null {
   return children;
 }
 
-function one(node: Node, key: string): string | undefined {
-  const list = node.headers.get(key);
-  if (list && list.length > 1) throw new Bail();
-  return list?.[0];
-}
-
-class Bail extends Error {}
-
 const SIMPLE_ADDRESS = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9.-]+$/;
 const SIMPLE_NAME = /^[A-Za-z0-9 .'_-]*$/;
 const ENCODED_NAME = /^=\?[A-Za-z0-9_-]+\?[BbQq]\?[^?\s]*\?=$/;
@@ -125,113 +108,63 @@ function addressList(value: string | undefined): Address[] {
   return out;
 }
 
-function decodeBody(node: Node): Buffer {
-  const cte = (one(node, 'content-transfer-encoding') ?? '7bit').toLowerCase();
-  const body = node.body;
-  if (cte === '7bit' || cte === '8bit') return body;
-  if (cte === 'base64') return decodeBase64(body);
-  if (cte === 'quoted-printable') {
-    const text = body.toString('latin1').replace(/=\r?\n/g, '');
-    if (/=(?![0-9A-Fa-f]{2})/.test(text)) throw new Bail();
-    return Buffer.from(text.replace(/=([0-9A-Fa-f]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1');
-  }
-  throw new Bail();
+interface Leaves {
+  text: Node;
+  html: Node | null;
+  parts: ParsedPart[];
 }
 
-function count(body: Buffer, byte: number): number {
-  let n = 0;
-  for (let at = body.indexOf(byte); at !== -1; at = body.indexOf(byte, at + 1)) n++;
-  return n;
-}
-
-/**
- * Strict base64, decoded natively: alphabet and line breaks only, padding only at the end. Node's
- * decoder skips anything else (and stops at inner padding), so a decoded length short of what the
- * characters promise means the body was not strict and mailparser should see it. Counting line
- * breaks with indexOf keeps this native; a JS loop or regex over every byte cost 4-6x more.
- */
-function decodeBase64(body: Buffer): Buffer {
-  let end = body.length;
-  while (end > 0 && (body[end - 1] === 0x0a || body[end - 1] === 0x0d)) end--;
-  let padding = 0;
-  while (padding < 2 && end - padding > 0 && body[end - padding - 1] === 0x3d) padding++;
-  const trimmed = body.subarray(0, end);
-  const chars = trimmed.length - count(trimmed, 0x0d) - count(trimmed, 0x0a);
-  if (chars % 4 !== 0) throw new Bail();
-  const decoded = Buffer.from(trimmed.toString('latin1'), 'base64');
-  if (decoded.length !== ((chars - padding) * 3) >> 2) throw new Bail();
-  return decoded;
-}
-
-/** The text of a text/plain node. */
-function textOf(node: Node): string {
-  const charset = (node.params.charset ?? 'us-ascii').toLowerCase();
-  if (Object.keys(node.params).some((k) => k !== 'charset')) throw new Bail(); // format=flowed, delsp, ...
-  if (node.body.length > MAX_TEXT_BYTES) throw new Bail();
-  const bytes = decodeBody(node);
-  if (charset === 'utf-8' || charset === 'utf8') return bytes.toString('utf8');
-  if (charset === 'us-ascii' || charset === 'ascii') {
-    if (bytes.some((b) => b > 0x7f)) throw new Bail();
-    return bytes.toString('latin1');
-  }
-  throw new Bail();
-}
-
-function attachmentOf(node: Node, id: string): ParsedPart {
-  if (node.contentType.startsWith('text/') || node.contentType.startsWith('multipart/') || node.contentType.startsWith('message/')) throw new Bail();
-  if (node.headers.has('content-id') || (one(node, 'content-transfer-encoding') ?? '').toLowerCase() !== 'base64') throw new Bail();
-  const disposition = libmime.parseHeaderValue(one(node, 'content-disposition') ?? '') as { value: string; params: Record<string, string> };
-  if (disposition.value.toLowerCase() !== 'attachment') throw new Bail();
-  if (Object.keys(disposition.params).some((k) => k.includes('*'))) throw new Bail();
-  const filename = disposition.params.filename ?? node.params.name;
-  if (filename === undefined || !/^[\x20-\x7e]+$/.test(filename) || filename.includes('=?')) throw new Bail();
-  const content = decodeBase64(node.body);
-  return {
-    id,
-    filename,
-    // As mailparser: a generic type is refined from the file name's extension.
-    contentType: node.contentType === 'application/octet-stream' ? ((libmime.detectMimeType(filename) as string | false) || node.contentType) : node.contentType,
-    size: content.length,
-    checksum: createHash('sha256').update(content).digest('hex'),
-    contentId: null,
-    disposition: 'attachment',
-    related: false,
-    content,
-  };
-}
-
-/** Finds the single text/plain body and the attachments; bails on every other structure. */
-function walk(root: Node): { text: Node | null; parts: ParsedPart[] } {
+/** Finds the single text/plain body, its text/html alternative and the attachments; bails on every other structure. */
+function walk(root: Node): Leaves {
   if (root.contentType === 'text/plain') {
     if (root.headers.has('content-disposition')) throw new Bail();
-    return { text: root, parts: [] };
+    return { text: root, html: null, parts: [] };
   }
-  const alternative = (node: Node): Node => {
+  const alternative = (node: Node): [Node, Node] => {
     const kids = childrenOf(node);
     if (!kids || kids.length !== 2 || kids[0]!.contentType !== 'text/plain' || kids[1]!.contentType !== 'text/html') throw new Bail();
     for (const k of kids) if (k.headers.has('content-disposition')) throw new Bail();
-    return kids[0]!;
+    return [kids[0]!, kids[1]!];
   };
-  if (root.contentType === 'multipart/alternative') return { text: alternative(root), parts: [] };
+  if (root.contentType === 'multipart/alternative') {
+    const [text, html] = alternative(root);
+    return { text, html, parts: [] };
+  }
   if (root.contentType !== 'multipart/mixed') throw new Bail();
   const kids = childrenOf(root);
   if (!kids || kids.length < 2) throw new Bail();
   const first = kids[0]!;
   let text: Node;
+  let html: Node | null = null;
   if (first.contentType === 'text/plain' && !first.headers.has('content-disposition')) text = first;
-  else if (first.contentType === 'multipart/alternative') text = alternative(first);
+  else if (first.contentType === 'multipart/alternative') [text, html] = alternative(first);
   else throw new Bail();
   const parts = kids.slice(1).map((k, i) => attachmentOf(k, String(i + 2)));
-  return { text, parts };
+  return { text, html, parts };
+}
+
+export interface QuickParseOptions {
+  /**
+   * Also decode the html, exactly as parseMessage(raw, { inlineImages }) gives it. Off at ingest,
+   * which reads the html only when there is no text part (never the case here).
+   */
+  html?: boolean;
+  /** As parseMessage's: cid: links in the html become data: URLs of the parts they name. */
+  inlineImages?: boolean;
 }
 
 /**
- * The parse of a message of a common shape, or null when it needs the full parser. What ingest
- * needs is exact (headers, addresses, subject, date, message id, text, parts with content);
- * `html` is left null because ingest only reads it when there is no text part, and such
- * messages are not taken here.
+ * The parse of a message of a common shape, or null when it needs the full parser. Every field
+ * equals parseMessage's, except `html`, which is null unless options.html asks for it.
+ *
+ * What mailparser does to the html of these shapes (mail-parser.js, getTextContent and
+ * updateImageLinks): the one text/html leaf of an alternative is decoded like the text leaf
+ * (transfer encoding, charset, CRLF to LF), left out when empty, and otherwise untouched: no
+ * charset meta rewriting, no trimming. With inlineImages it replaces "cid:x" with a data: URL
+ * only where an image part has Content-ID x; attachments taken here have no Content-ID, so the
+ * html stays as decoded (and a part with one would make this return null, not guess).
  */
-export function quickParse(raw: Buffer): ParsedMessage | null {
+export function quickParse(raw: Buffer, options: QuickParseOptions = {}): ParsedMessage | null {
   try {
     const root = toNode(raw);
     if (!root) return null;
@@ -247,12 +180,13 @@ export function quickParse(raw: Buffer): ParsedMessage | null {
     const messageIdHeader = one(root, 'message-id');
     let messageId: string | null = null;
     if (messageIdHeader) {
-      messageId = libmime.decodeWords(messageIdHeader);
-      if (!messageId.startsWith('<')) messageId = '<' + messageId;
-      if (!messageId.endsWith('>')) messageId += '>';
+      const decoded = libmime.decodeWords(messageIdHeader);
+      // mailparser drops an id that decodes to nothing rather than bracketing it
+      if (decoded !== '') messageId = (decoded.startsWith('<') ? '' : '<') + decoded + (decoded.endsWith('>') ? '' : '>');
     }
     const from = addressList(one(root, 'from'));
-    const { text, parts } = walk(root);
+    const leaves = walk(root);
+    if (options.html && options.inlineImages && leaves.parts.some((p) => p.contentId !== null)) return null;
     return {
       headers: root.lines.map(decodeHeaderLine),
       from: from[0] ?? null,
@@ -263,9 +197,9 @@ export function quickParse(raw: Buffer): ParsedMessage | null {
       subject: subjectHeader === undefined ? '' : libmime.decodeWords(subjectHeader),
       date,
       messageId,
-      text: text ? textOf(text) : null,
-      html: null,
-      parts,
+      text: textOf(leaves.text),
+      html: options.html && leaves.html ? textOf(leaves.html) : null,
+      parts: leaves.parts,
       parseError: null,
     };
   } catch {

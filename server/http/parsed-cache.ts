@@ -33,7 +33,7 @@ export function createParsedCache(): ParsedCache {
         return hit;
       }
       const parsed = parse(message.raw, inlineImages);
-      if (message.raw.length <= MAX_CACHED_RAW_BYTES) {
+      if (message.size <= MAX_CACHED_RAW_BYTES) {
         cache.set(key, parsed);
         if (cache.size > MAX_ENTRIES) cache.delete(cache.keys().next().value!);
       }

@@ -1,9 +1,14 @@
-// One stored message in the memory store, and what it costs to keep. (Tried and measured: keeping
-// small raw messages as latin1 strings in the JS heap instead of Buffers saved ~800 bytes of
-// ArrayBuffer bookkeeping per message but made RSS grow more past the count cap, +49% against
-// +27%, as V8's old space grew to make room; so raw stays a Buffer of its own.)
+// One stored message in the memory store, and what it costs to keep. Raw bytes arrive as a Buffer
+// of their own; soon after, the compressor hands back their deflated form and the entry moves it
+// into the store's slab arena (or, when deflate did not pay, the bytes as they are), dropping the
+// Buffer. Reading `raw` then inflates a fresh copy (~8 us per 2 KB message). Messages above
+// MAX_IN_SLAB keep their own Buffer. (Also tried and measured: small raws as latin1 strings in the
+// JS heap saved the Buffer overhead but RSS grew more past the count cap, +49% against +27%.)
 
+import { inflateRawSync } from 'node:zlib';
 import type { Envelope, MessageView, StoredMessage } from '../mail/types.js';
+import type { Packed } from './compressor.js';
+import { MAX_IN_SLAB, type RawArena, type Slab, type SlabTenant } from './raw-arena.js';
 
 const EMPTY = Buffer.alloc(0);
 
@@ -21,8 +26,14 @@ export function viewCost(v: MessageView): number {
 }
 
 /** A stored message plus the store's bookkeeping. */
-export class Entry implements StoredMessage {
-  #raw: Buffer;
+export class Entry implements StoredMessage, SlabTenant {
+  #raw: Buffer | null;
+  /** Where the packed bytes live once moved into the arena. */
+  slab: Slab | null = null;
+  offset = 0;
+  packedLength = 0;
+  #deflated = false;
+  readonly #arena: RawArena;
   readonly size: number;
   read = false;
   alive = true;
@@ -38,19 +49,46 @@ export class Entry implements StoredMessage {
     public tags: string[],
     /** Bytes charged against maxBytes. */
     readonly cost: number,
+    arena: RawArena,
   ) {
     this.size = raw.length;
     this.#raw = raw;
+    this.#arena = arena;
+    arena.holdOutside(raw.length);
   }
 
-  /** The message bytes. */
+  /** The message bytes (a fresh Buffer once packed: callers may keep it). */
   get raw(): Buffer {
-    return this.#raw;
+    if (this.#raw) return this.#raw;
+    if (!this.slab) return EMPTY;
+    const view = this.#arena.view(this.slab, this.offset, this.packedLength);
+    return this.#deflated ? inflateRawSync(view) : Buffer.from(view);
+  }
+
+  /** True when this entry's bytes should go to the compressor. */
+  get packable(): boolean {
+    return this.#raw !== null && this.size > 0 && this.size <= MAX_IN_SLAB;
+  }
+
+  /** Moves the bytes into the arena: deflated when `packed` is given, else as they are. */
+  pack(packed: Packed): void {
+    if (!this.alive || !this.#raw || this.slab) return;
+    const bytes = packed ?? this.#raw;
+    this.#arena.holdOutside(-this.size);
+    const { slab, offset } = this.#arena.put(bytes);
+    this.slab = slab;
+    this.offset = offset;
+    this.packedLength = bytes.length;
+    this.#deflated = packed !== null;
+    this.#raw = null;
   }
 
   /** Lets go of the bytes at once; the tombstone may linger in the arrival order until compaction. */
   release(): void {
     this.alive = false;
-    this.#raw = EMPTY;
+    if (this.#raw) this.#arena.holdOutside(-this.size);
+    this.#raw = null;
+    if (this.slab) this.#arena.release(this.slab, this.packedLength);
+    this.slab = null;
   }
 }

@@ -12,7 +12,9 @@ import { isCompiledQuery } from '../mail/search.js';
 import { normalizeInbox } from '../mail/inbox-route.js';
 import { normalizeTags } from '../mail/tags.js';
 import { Entry, ENTRY_OVERHEAD, viewCost } from './memory-entry.js';
+import { compressor } from './compressor.js';
 import { MemoryIndexes } from './memory-index.js';
+import { RawArena } from './raw-arena.js';
 import { createTagOps } from './memory-tags.js';
 import {
   DEFAULT_INBOX,
@@ -53,6 +55,7 @@ export function createMemoryStore(options: MemoryStoreOptions): MessageStore {
   let seq = 0;
   let bytes = 0;
   const counters = { received: 0, deleted: 0, evicted: 0 };
+  const arena = new RawArena();
 
   function unlink(e: Entry): void {
     index.remove(e);
@@ -77,6 +80,11 @@ export function createMemoryStore(options: MemoryStoreOptions): MessageStore {
       order = order.slice(head);
       head = 0;
     }
+    if (arena.wasteful) arena.compact(liveEntries());
+  }
+
+  function* liveEntries(): Generator<Entry> {
+    for (let i = head; i < order.length; i++) if (order[i]!.alive) yield order[i]!;
   }
 
   function evictOldest(): Entry | undefined {
@@ -154,7 +162,8 @@ export function createMemoryStore(options: MemoryStoreOptions): MessageStore {
         evicted.push(e.id);
       }
       const tags = normalizeTags(message.tags ?? []).map((t) => index.spelling(t));
-      const entry = new Entry(nextId(), ++seq, message.receivedAt ?? Date.now(), inbox, message.raw, message.envelope, message.view, tags, cost);
+      const entry = new Entry(nextId(), ++seq, message.receivedAt ?? Date.now(), inbox, message.raw, message.envelope, message.view, tags, cost, arena);
+      if (entry.packable && !compressor().pack(message.raw, (packed) => entry.pack(packed))) entry.pack(null);
       order.push(entry);
       byId.set(entry.id, entry);
       index.insert(entry);
@@ -229,7 +238,7 @@ export function createMemoryStore(options: MemoryStoreOptions): MessageStore {
       const inbox = inboxName ? normalizeInbox(inboxName) : null;
       if (inbox === null) {
         n = byId.size;
-        for (let i = head; i < order.length; i++) order[i]!.alive = false;
+        for (let i = head; i < order.length; i++) if (order[i]!.alive) order[i]!.release();
         byId.clear();
         index.clear();
         order = [];
@@ -279,7 +288,7 @@ export function createMemoryStore(options: MemoryStoreOptions): MessageStore {
     deleteTag: tagOps.deleteTag,
 
     stats(): StoreStats {
-      return { count: byId.size, unread: index.unread.size, bytes, ...counters };
+      return { count: byId.size, unread: index.unread.size, bytes, heldBytes: arena.stats().heldBytes, ...counters };
     },
   };
   return store;

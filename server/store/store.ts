@@ -51,6 +51,8 @@ export interface StoreStats {
   unread: number;
   /** Bytes accounted against maxBytes (raw plus the parsed view). */
   bytes: number;
+  /** Raw message bytes as held in memory: deflated where that pays (see memory-entry.ts). */
+  heldBytes: number;
   received: number;
   deleted: number;
   evicted: number;

@@ -16,7 +16,7 @@ export interface FeedResult {
   event: { n: number; p50: number; p99: number; max: number; missing: number };
   /** End of data -> 250, ms. */
   ack: { p50: number; p99: number };
-  wait: { available: boolean; reason?: string; n: number; p50: number; p99: number; failures: number };
+  wait: { available: boolean; reason?: string; n: number; p50: number; p99: number; failures: number; failureReasons: string[] };
 }
 
 const WAIT_EVERY = 20; // one message in 20 has a test waiting for it
@@ -55,6 +55,7 @@ export async function feedLatency(s: ServerProcess, o: { rate: number; seconds: 
   const probe = await probeWait(http);
   const waitTimes: number[] = [];
   let waitFailures = 0;
+  const failureReasons = new Set<string>();
   const waitRecipient = (n: number) => `wait${n}@example.test`;
   const recipient = (n: number) => (probe.available && n % WAIT_EVERY === 0 ? waitRecipient(n) : recipientOf(n));
   const waitReturned = new Map<number, number>();
@@ -86,10 +87,14 @@ export async function feedLatency(s: ServerProcess, o: { rate: number; seconds: 
             .then(
             (r) => {
               if (r.status === 200) waitReturned.set(n, now());
-              else waitFailures++;
+              else {
+                waitFailures++;
+                failureReasons.add(`${r.status} ${r.body.toString('utf8').slice(0, 160)}`);
+              }
             },
-            () => {
+            (err: Error) => {
               waitFailures++;
+              failureReasons.add(err.message);
             },
           ),
         );
@@ -133,6 +138,6 @@ export async function feedLatency(s: ServerProcess, o: { rate: number; seconds: 
     accepted: load.accepted,
     event: { n: diffs.length, p50: percentile(diffs, 50), p99: percentile(diffs, 99), max: percentile(diffs, 100), missing },
     ack: { p50: percentile(load.latencies, 50), p99: percentile(load.latencies, 99) },
-    wait: { ...probe, n: waitTimes.length, p50: percentile(waitTimes, 50), p99: percentile(waitTimes, 99), failures: waitFailures },
+    wait: { ...probe, n: waitTimes.length, p50: percentile(waitTimes, 50), p99: percentile(waitTimes, 99), failures: waitFailures, failureReasons: [...failureReasons] },
   };
 }

@@ -188,7 +188,7 @@ test('with html, the fast path leaves other charsets and inlined images to the f
 
 test('the parsed cache answers the full parse, fast path or not, and keeps it', async () => {
   const cache = createParsedCache();
-  const stored = (id: string, raw: Buffer) => ({ id, raw }) as unknown as StoredMessage;
+  const stored = (id: string, raw: Buffer) => ({ id, raw, size: raw.length }) as unknown as StoredMessage;
   for (const [id, raw] of [['fast', (await htmlCommon())[1]![1]], ['slow', mixedWithCid]] as const) {
     for (const inlineImages of [false, true]) {
       const first = cache.get(stored(id, raw), inlineImages);

@@ -2,6 +2,7 @@
 // describeStore(name, factory) registers the tests; an adapter's test file calls it once.
 // Byte-cap tests allow each adapter its own per-message overhead, up to OVERHEAD_BOUND bytes.
 
+import { randomBytes } from 'node:crypto';
 import { describe, test, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { createEventBus, type EventBus, type MailEvent } from '../../server/events/bus.js';
@@ -305,13 +306,35 @@ export function describeStore(name: string, factory: StoreFactory): void {
 
     test('stats count messages, unread, bytes and lifetime counters', async () => {
       const { store } = await make({ maxMessages: 3 });
-      assert.deepEqual(store.stats(), { count: 0, unread: 0, bytes: 0, received: 0, deleted: 0, evicted: 0 });
+      assert.deepEqual(store.stats(), { count: 0, unread: 0, bytes: 0, heldBytes: 0, received: 0, deleted: 0, evicted: 0 });
       const ids = Array.from({ length: 5 }, (_, i) => store.add(newMessage(`s${i}`, { rawSize: 1000 })).id);
       store.delete([ids[4]!]);
       store.setRead([ids[3]!], true);
       const s = store.stats();
       assert.deepEqual([s.count, s.unread, s.received, s.deleted, s.evicted], [2, 1, 5, 1, 2]);
       assert.ok(s.bytes >= 2 * 1000 && s.bytes <= 2 * (1000 + OVERHEAD_BOUND), `bytes ${s.bytes} ~ two 1000-byte messages`);
+    });
+
+    test('raw bytes come back exactly, before and after they are packed; heldBytes counts what memory holds', async () => {
+      const { store } = await make({ maxMessages: 100 });
+      const text = newMessage('packs', { rawSize: 20_000 }); // padded with 'x': deflates to little
+      const noise = newMessage('noise');
+      noise.raw = Buffer.concat([noise.raw, randomBytes(20_000)]); // does not deflate: kept as is
+      const big = newMessage('big', { rawSize: 200_000 }); // above the slab limit: kept as its own Buffer
+      const ids = [text, noise, big].map((m) => store.add(m).id);
+      const originals = [text, noise, big].map((m) => Buffer.from(m.raw));
+      const total = originals.reduce((n, b) => n + b.length, 0);
+      const check = () => ids.forEach((id, i) => assert.ok(store.get(id)!.raw.equals(originals[i]!), `raw ${i} intact`));
+      check();
+      assert.ok(store.stats().heldBytes <= total);
+      // Packing happens off the main thread; it ends within a few ms, bounded here by a deadline.
+      const deadline = Date.now() + 10_000;
+      while (store.stats().heldBytes > total - 15_000 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      assert.ok(store.stats().heldBytes <= total - 15_000, `text message packed: held ${store.stats().heldBytes} of ${total}`);
+      check();
+      assert.equal(store.get(ids[1]!)!.size, originals[1]!.length);
+      store.delete(ids);
+      assert.equal(store.stats().heldBytes, 0);
     });
 
     test('the count cap evicts the oldest at insert, announced before the new message', async () => {

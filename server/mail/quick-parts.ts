@@ -83,10 +83,12 @@ export function textOf(node: Node): string | null {
   let text: string;
   if (charset === 'utf-8' || charset === 'utf8') text = bytes.toString('utf8');
   else if (charset === 'us-ascii' || charset === 'ascii') {
-    if (bytes.some((b) => b > 0x7f)) throw new Bail();
     text = bytes.toString('latin1');
+    // A native scan: Buffer#some with a callback cost ~0.7 ms per 100 KB (smtp-source's bench mail)
+    // eslint-disable-next-line no-control-regex
+    if (/[^\x00-\x7f]/.test(text)) throw new Bail();
   } else throw new Bail();
-  return text === '' ? null : text.replace(/\r?\n/g, '\n');
+  return text === '' ? null : text.replaceAll('\r\n', '\n'); // as mailparser; same as /\r?\n/g -> \n, faster
 }
 
 export function attachmentOf(node: Node, id: string): ParsedPart {

@@ -7,7 +7,7 @@
 // a differential test checks that both give the same parse for every shape this accepts.
 
 import libmime from 'libmime';
-import { decodeHeaderLine, type ParsedMessage, type ParsedPart } from './parse.js';
+import { decodeHeaderLine, decodeWords, type ParsedMessage, type ParsedPart } from './parse.js';
 import { attachmentOf, Bail, one, textOf, type Node } from './quick-parts.js';
 import type { Address } from './types.js';
 
@@ -180,7 +180,7 @@ export function quickParse(raw: Buffer, options: QuickParseOptions = {}): Parsed
     const messageIdHeader = one(root, 'message-id');
     let messageId: string | null = null;
     if (messageIdHeader) {
-      const decoded = libmime.decodeWords(messageIdHeader);
+      const decoded = decodeWords(messageIdHeader);
       // mailparser drops an id that decodes to nothing rather than bracketing it
       if (decoded !== '') messageId = (decoded.startsWith('<') ? '' : '<') + decoded + (decoded.endsWith('>') ? '' : '>');
     }
@@ -194,7 +194,7 @@ export function quickParse(raw: Buffer, options: QuickParseOptions = {}): Parsed
       cc: addressList(one(root, 'cc')),
       bcc: addressList(one(root, 'bcc')),
       replyTo: addressList(one(root, 'reply-to')),
-      subject: subjectHeader === undefined ? '' : libmime.decodeWords(subjectHeader),
+      subject: subjectHeader === undefined ? '' : decodeWords(subjectHeader),
       date,
       messageId,
       text: textOf(leaves.text),

@@ -2,7 +2,7 @@
 // holding every searchable field as a segment, plus the segment end offsets. Search never re-reads
 // raw MIME; a query is a few indexOf calls over this string.
 
-import { fold } from './fold.js';
+import { fold, OTHER_SPACE } from './fold.js';
 import type { Address, Header } from './types.js';
 
 /** Searchable text of one message. Segments are separated by U+0000, entries within one by U+0001. */
@@ -20,9 +20,9 @@ export const HEADER_VALUE = '\u0002'; // separates a header's name from its valu
 const MAX_BODY_CHARS = 512 * 1024; // body text searched per message; bounds memory for huge mails
 const MAX_HEADER_CHARS = 64 * 1024; // header index per message
 
-// Separator characters are folded to spaces too, so no match can span segments or entries.
-// eslint-disable-next-line no-control-regex
-const SPACE_OR_CONTROL = /[\s\u0000-\u0002]+/g;
+// Separator characters are folded to spaces too, so no match can span segments or entries. Only
+// runs that change are matched (see OTHER_SPACE in fold.ts).
+const SPACE_OR_CONTROL = new RegExp(`[\\s\\u0000-\\u0002]{2,}|[${OTHER_SPACE}\\u0000-\\u0002]`, 'g');
 /** Folded, whitespace runs (and separator characters) collapsed to one space: one copy, one regex pass. */
 const clean = (s: string) => fold(s).replace(SPACE_OR_CONTROL, ' ').trim();
 

@@ -1,6 +1,7 @@
 // Pure derivations: parsed message + envelope -> the lean view kept in memory, and the
 // summary/detail shapes the API and the feed send.
 
+import { collapseSpace } from './fold.js';
 import type { ParsedMessage } from './parse.js';
 import { searchViewOf } from './search-view.js';
 import type { Address, Envelope, MessageDetail, MessageSummary, MessageView, StoredMessage } from './types.js';
@@ -10,8 +11,11 @@ const SNIPPET_CHARS = 200; // enough for a list row and a notification
 /** Collapse whitespace and cut to a list-row snippet. */
 export function snippetOf(text: string | null): string {
   if (!text) return '';
-  // Only look at the start: a 10 MB body must not cost a 10 MB regex pass.
-  const head = text.slice(0, SNIPPET_CHARS * 4).replace(/\s+/g, ' ').trim();
+  // Only look at the start: a 10 MB body must not cost a 10 MB regex pass. Collapsing is local, so
+  // when twice the snippet's length already collapses to more than a snippet, the first
+  // SNIPPET_CHARS - 1 characters are those the wider window would give (half the regex work).
+  const near = text.length > SNIPPET_CHARS * 2 ? collapseSpace(text.slice(0, SNIPPET_CHARS * 2)).trim() : '';
+  const head = near.length > SNIPPET_CHARS ? near : collapseSpace(text.slice(0, SNIPPET_CHARS * 4)).trim();
   return head.length > SNIPPET_CHARS ? head.slice(0, SNIPPET_CHARS - 1) + '…' : head;
 }
 

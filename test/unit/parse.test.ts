@@ -2,7 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { parseMessage, DEFAULT_PARSE_LIMITS } from '../../server/mail/parse.js';
+import { decodeWords, parseMessage, DEFAULT_PARSE_LIMITS } from '../../server/mail/parse.js';
+import { collapseSpace, OTHER_SPACE } from '../../server/mail/fold.js';
+import { searchViewOf } from '../../server/mail/search-view.js';
+import libmime from 'libmime';
 import { bccOf, snippetOf, viewOf } from '../../server/mail/view.js';
 import type { Envelope } from '../../server/mail/types.js';
 
@@ -107,4 +110,33 @@ test('snippet collapses whitespace and is bounded', () => {
   assert.equal(snippetOf('  a\n\n b\t c  '), 'a b c');
   assert.equal(snippetOf('x'.repeat(10_000)).length, 200);
   assert.equal(snippetOf(null), '');
+});
+
+test('decodeWords skips only values libmime would leave as they are', () => {
+  const values = ['plain subject', '', 'a=b?c', '=?UTF-8?Q?caf=C3=A9?=', 'x =?UTF-8?B?w6k=?= =?UTF-8?B?w6k=?= y', 'odd __\u0000JOIN\u0000__ marker', '=?bogus', 'ends with =?'];
+  for (const v of values) assert.equal(decodeWords(v), libmime.decodeWords(v), JSON.stringify(v));
+  assert.equal(decodeWords('=?UTF-8?Q?caf=C3=A9?='), 'café');
+});
+
+test('snippetOf gives what one pass over the first 800 characters gives, whatever the spacing', () => {
+  const reference = (text: string) => {
+    const head = text.slice(0, 800).replace(/\s+/g, ' ').trim();
+    return head.length > 200 ? head.slice(0, 199) + '…' : head;
+  };
+  const texts = ['short', 'word '.repeat(100), ' \r\n'.repeat(150) + 'late start ' + 'x'.repeat(300), 'a' + ' '.repeat(398) + 'b'.repeat(300), 'w\t\t'.repeat(200), 'x'.repeat(199), 'x'.repeat(201), 'y '.repeat(200) + '\n'.repeat(500) + 'z'.repeat(50)];
+  for (const t of texts) assert.equal(snippetOf(t), reference(t), JSON.stringify(t.slice(0, 40)));
+});
+
+test('OTHER_SPACE is exactly what /\\s/ matches besides the space, so collapsing matches /\\s+/ -> " "', () => {
+  const other = new RegExp(`^[${OTHER_SPACE}]$`);
+  for (let c = 0; c <= 0xffff; c++) {
+    const ch = String.fromCharCode(c);
+    assert.equal(ch !== ' ' && /^\s$/.test(ch), other.test(ch), `U+${c.toString(16).padStart(4, '0')}`);
+  }
+  const samples = [' a  b\t\tc\u00a0d \u0001e\r\n\r\nf\u2028 g  ', 'one two', '\n', '', 'x \u3000 y\ufeffz'];
+  for (const s of samples) assert.equal(collapseSpace(s), s.replace(/\s+/g, ' '), JSON.stringify(s));
+  // the search view folds separators and every whitespace run to one space
+  const view = searchViewOf({ subject: ' A \u0001 b\r\n\tC ', from: null, to: [], cc: [], bcc: [], replyTo: [], messageId: null, text: 'x\u0000\u0002 y', html: null, headers: [], attachmentNames: [] });
+  assert.equal(view.text.slice(0, view.ends[0]), 'a b c');
+  assert.ok(view.text.includes('x y'));
 });

@@ -27,14 +27,19 @@ export interface MailroomSmtpOptions extends SMTPServerOptions {
 }
 
 /**
- * Holds a socket's writes until the end of the current tick, so the replies to a pipelined group
- * (RFC 2920: MAIL, RCPT..., DATA; or a message's 250 and the next envelope's replies) leave in
- * one write instead of one syscall each. Profiling showed socket writes at ~20% of ingest CPU.
+ * Holds a socket's writes until the end of this turn of the event loop, so the replies to a
+ * pipelined group (RFC 2920: MAIL, RCPT..., DATA; or a message's 250 and the next envelope's
+ * replies) leave in one write instead of one syscall each. Socket writes were ~20% of ingest CPU
+ * (each loopback send also runs the receiver's TCP path). Flushing at the end of the tick still
+ * sent a message's 250 (written after the async store step) apart from the replies to the
+ * commands pipelined behind it; flushing in setImmediate joins them: 10 sessions x 2 KB went
+ * 4,174 -> 5,667 msg/s and server CPU per message 0.30 -> 0.22 ms (npm run bench -- --only ingest).
+ * The cost is at most one loop turn of latency per reply; end() flushes whatever is held.
  */
 function coalesce(socket: Socket | undefined): void {
   if (!socket || socket.writableCorked > 0 || socket.destroyed) return;
   socket.cork();
-  process.nextTick(() => socket.uncork());
+  setImmediate(() => socket.uncork());
 }
 
 /** SMTPServer that greets at once and enforces an absolute per-connection deadline. */

@@ -3,7 +3,7 @@
 
 import { fold } from './fold.js';
 import type { Filter, QueryNode, TextField } from './search-parse.js';
-import { hasHeader, inSegments, SEG } from './search-view.js';
+import { hasHeader, inSegments, mayContain, needleBits, SEG } from './search-view.js';
 import type { StoredMessage } from './types.js';
 
 export type MessagePredicate = (m: StoredMessage) => boolean;
@@ -48,7 +48,8 @@ function filterPredicate(f: Filter): MessagePredicate {
     case 'text': {
       const [first, last] = FIELD_SEGMENTS[f.field];
       const value = f.value;
-      return (m) => inSegments(m.view.search, value, first, last);
+      const bits = needleBits(value);
+      return (m) => mayContain(m.view.search, bits) && inSegments(m.view.search, value, first, last);
     }
     case 'tag':
       return (m) => m.tags.some((t) => fold(t) === f.value);

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compileQuery } from '../../server/mail/search.js';
 import { addr, fakeMessage } from '../helpers/fake-message.js';
+import { bloomOf, mayContain, needleBits } from '../../server/mail/search-view.js';
 
 const messages = [
   fakeMessage(
@@ -177,4 +178,26 @@ test('index hints name only top-level positive AND-terms', () => {
     { kind: 'any', hints: [{ kind: 'tag', value: 'x' }, { kind: 'any', hints: [{ kind: 'address', value: 'a' }, { kind: 'inbox', value: 'b' }] }] },
   ]);
   assert.deepEqual(hints('-to:bob (tag:x OR subject:y) -tag:z (a b)'), []);
+});
+
+test('the bigram filter never hides a match: every substring of a search text passes it', () => {
+  let seed = 7;
+  const rand = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % n);
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789 .@-éßσ€😀\u0001';
+  for (let round = 0; round < 200; round++) {
+    const text = Array.from({ length: 50 + rand(3000) }, () => alphabet[rand(alphabet.length)]).join('');
+    const view = { text, ends: [text.length], bloom: bloomOf(text) };
+    assert.ok(view.bloom && view.bloom.length === 128);
+    for (let k = 0; k < 20; k++) {
+      const at = rand(text.length - 1);
+      const needle = text.slice(at, at + 1 + rand(12));
+      assert.ok(mayContain(view, needleBits(needle)), `${JSON.stringify(needle)} in round ${round}`);
+    }
+  }
+  // and it does reject: a needle made of pairs the text lacks
+  const view = { text: 'aaaa bbbb', ends: [9], bloom: bloomOf('aaaa bbbb') };
+  assert.equal(mayContain(view, needleBits('zq')), false);
+  // views without a filter (long texts, or stored by an older version) are always searched
+  assert.equal(mayContain({ text: 'x', ends: [1] }, needleBits('zq')), true);
+  assert.equal(bloomOf('x'.repeat(40_000)), null);
 });

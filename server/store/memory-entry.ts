@@ -21,7 +21,7 @@ export function viewCost(v: MessageView): number {
   for (const list of [v.to, v.cc, v.bcc, v.replyTo]) for (const a of list) n += 48 + a.name.length + a.address.length;
   if (v.from) n += 48 + v.from.name.length + v.from.address.length;
   n += v.parts.length * 160;
-  n += v.search.text.length + 64;
+  n += v.search.text.length + 64 + (v.search.bloom ? 144 : 0);
   return n;
 }
 

@@ -12,6 +12,8 @@ export interface GrowthPoint {
   serverCpuMsPerMessage: number;
   rss: number;
   heapUsed: number;
+  /** V8 heap committed (used plus room to grow). */
+  heapTotal: number;
   arrayBuffers: number;
 }
 
@@ -20,7 +22,7 @@ export interface GrowthResult {
   /** (RSS at the cap - RSS empty) / cap. */
   rssPerMessage: number;
   /** RSS after sending `pastCap` more messages beyond the cap (evicting as it goes). */
-  afterCap: { sent: number; rss: number; heapUsed: number; arrayBuffers: number; count: number } | null;
+  afterCap: { sent: number; rss: number; heapUsed: number; heapTotal: number; arrayBuffers: number; count: number } | null;
   /** Rate at the cap over rate when empty. */
   rateRatio: number;
 }
@@ -68,7 +70,7 @@ export async function growth(s: ServerProcess, o: { cap: number; levels: number[
     const u0 = await s.usage();
     const r = await send(o.sample);
     const u1 = await s.usage();
-    const point = { stored: level, rate: (r.accepted / r.elapsedMs) * 1000, serverCpuMsPerMessage: cpuMs(u0, u1) / Math.max(1, r.accepted), rss: mem.rss, heapUsed: mem.heapUsed, arrayBuffers: mem.arrayBuffers };
+    const point = { stored: level, rate: (r.accepted / r.elapsedMs) * 1000, serverCpuMsPerMessage: cpuMs(u0, u1) / Math.max(1, r.accepted), rss: mem.rss, heapUsed: mem.heapUsed, heapTotal: mem.heapTotal, arrayBuffers: mem.arrayBuffers };
     points.push(point);
     o.log(`  at ${level.toLocaleString('en-US')} stored: ${Math.round(point.rate)} msg/s, RSS ${(mem.rss / 1048576).toFixed(0)} MB`);
   }
@@ -79,7 +81,7 @@ export async function growth(s: ServerProcess, o: { cap: number; levels: number[
   if (o.pastCap > 0) {
     await send(o.pastCap);
     const mem = await s.gcUsage();
-    afterCap = { sent: o.pastCap, rss: mem.rss, heapUsed: mem.heapUsed, arrayBuffers: mem.arrayBuffers, count: mem.stats.count };
+    afterCap = { sent: o.pastCap, rss: mem.rss, heapUsed: mem.heapUsed, heapTotal: mem.heapTotal, arrayBuffers: mem.arrayBuffers, count: mem.stats.count };
     o.log(`  ${o.pastCap.toLocaleString('en-US')} more past the cap: RSS ${(mem.rss / 1048576).toFixed(0)} MB, ${mem.stats.count} stored`);
   }
   if (points.length === 0) return { points, rssPerMessage: Number.NaN, afterCap, rateRatio: Number.NaN };

@@ -147,14 +147,14 @@ async function main(): Promise<void> {
             figure: `${fmt(p.rate, 0)} msg/s, ${fmt(p.serverCpuMsPerMessage, 3)} ms CPU/msg`,
             target: p.stored === 0 ? '—' : 'within 10% of empty',
             met: p.stored === 0 ? null : cpuRatio <= 1.1,
-            note: `${p.stored === 0 ? '' : `CPU/msg ${fmt((cpuRatio - 1) * 100, 0)}% vs empty; `}RSS ${fmt(p.rss / MB, 0)} MB, heap ${fmt(p.heapUsed / MB, 0)} MB, buffers ${fmt(p.arrayBuffers / MB, 0)} MB`,
+            note: `${p.stored === 0 ? '' : `CPU/msg ${fmt((cpuRatio - 1) * 100, 0)}% vs empty; `}RSS ${fmt(p.rss / MB, 0)} MB, heap ${fmt(p.heapUsed / MB, 0)} MB (${fmt(p.heapTotal / MB, 0)} committed), buffers ${fmt(p.arrayBuffers / MB, 0)} MB`,
           });
         }
         const atCap = g.points[g.points.length - 1]!;
         rows.push({ measure: `RSS with ${fmt(cap, 0)} stored 2 KB messages`, figure: `${fmt(atCap.rss / MB, 0)} MB`, target: cap === 100_000 ? '≤ 400 MB' : '(scaled run)', met: cap === 100_000 ? atCap.rss <= 400 * MB : null, note: `${fmt(g.rssPerMessage / 1024, 2)} KB RSS per stored message` });
         if (g.afterCap) {
           const growthPct = ((g.afterCap.rss - atCap.rss) / atCap.rss) * 100;
-          rows.push({ measure: `RSS after ${fmt(g.afterCap.sent, 0)} more past the cap`, figure: `${fmt(g.afterCap.rss / MB, 0)} MB`, target: 'flat', met: growthPct <= 10, note: `${growthPct >= 0 ? '+' : ''}${fmt(growthPct, 1)}% vs at the cap; heap ${fmt(g.afterCap.heapUsed / MB, 0)} MB, buffers ${fmt(g.afterCap.arrayBuffers / MB, 0)} MB; ${fmt(g.afterCap.count, 0)} stored` });
+          rows.push({ measure: `RSS after ${fmt(g.afterCap.sent, 0)} more past the cap`, figure: `${fmt(g.afterCap.rss / MB, 0)} MB`, target: 'flat', met: growthPct <= 10, note: `${growthPct >= 0 ? '+' : ''}${fmt(growthPct, 1)}% vs at the cap; heap ${fmt(g.afterCap.heapUsed / MB, 0)} MB (${fmt(g.afterCap.heapTotal / MB, 0)} committed), buffers ${fmt(g.afterCap.arrayBuffers / MB, 0)} MB; ${fmt(g.afterCap.count, 0)} stored` });
         }
       } else {
         log(`filling to ${cap.toLocaleString('en-US')} stored for the API/UI rows`);

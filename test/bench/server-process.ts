@@ -11,6 +11,7 @@ export interface Usage {
   cpu: { user: number; system: number };
   rss: number;
   heapUsed: number;
+  heapTotal: number;
   external: number;
   arrayBuffers: number;
   stats: { count: number; bytes: number; received: number; evicted: number };

@@ -1,7 +1,6 @@
 // `mailroom [serve] [options]`: run the server until SIGINT/SIGTERM.
 
 import { ConfigError, helpText, resolveConfig } from '../config.js';
-import { tuneHeapForServing } from '../heap-tuning.js';
 import { start } from '../start.js';
 
 /** Starts the server; resolves with an exit code, or -1 while it keeps running. */
@@ -20,7 +19,6 @@ export async function serve(argv: string[], commandsHelp: string): Promise<numbe
     }
     throw err;
   }
-  tuneHeapForServing();
   const mailroom = await start(config);
   let stopping = false;
   const stop = (signal: string) => {

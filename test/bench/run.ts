@@ -11,6 +11,8 @@
 //   --set key=value      a server Config override for every server started (repeatable), e.g.
 //                        --set transcripts=false
 //   --profile            write a CPU profile per server process to bench-results/profiles/
+//   --node-arg A         a node/V8 flag for every server process (repeatable), e.g.
+//                        --node-arg --heap-growing-percent=25
 
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,7 +31,7 @@ const ROOT = new URL('../../', import.meta.url).pathname;
 const GROUPS = ['ingest', 'nodemailer', 'growth', 'api', 'ui', 'feed', 'greeting'] as const;
 
 function args(argv: string[]) {
-  const o = { quick: false, only: new Set<string>(GROUPS), client: 'auto', logLevel: 'info', cap: 100_000, uiSelector: DEFAULT_ROW_SELECTOR, profile: false, set: {} as Record<string, unknown> };
+  const o = { quick: false, only: new Set<string>(GROUPS), client: 'auto', logLevel: 'info', cap: 100_000, uiSelector: DEFAULT_ROW_SELECTOR, profile: false, nodeArgs: [] as string[], set: {} as Record<string, unknown> };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = () => {
@@ -44,6 +46,7 @@ function args(argv: string[]) {
     else if (a === '--cap') o.cap = Number(value());
     else if (a === '--ui-selector') o.uiSelector = value();
     else if (a === '--profile') o.profile = true;
+    else if (a === '--node-arg') o.nodeArgs.push(value());
     else if (a === '--set') {
       const [key, raw = ''] = value().split(/=(.*)/s);
       o.set[key!] = raw === 'true' ? true : raw === 'false' ? false : raw !== '' && !Number.isNaN(Number(raw)) ? Number(raw) : raw;
@@ -71,7 +74,7 @@ async function main(): Promise<void> {
   const log = (line: string) => process.stderr.write(line + '\n');
   const server = (config: ServerProcessOptions['config'] = {}): ServerProcessOptions => ({
     config: { logLevel: o.logLevel, ...o.set, ...config },
-    nodeArgs: o.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(outDir, 'profiles')}`] : [],
+    nodeArgs: [...o.nodeArgs, ...(o.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(outDir, 'profiles')}`] : [])],
   });
   const rows: Row[] = [];
   const results: Record<string, unknown> = {

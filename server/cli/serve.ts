@@ -1,6 +1,7 @@
 // `mailroom [serve] [options]`: run the server until SIGINT/SIGTERM.
 
 import { ConfigError, helpText, resolveConfig } from '../config.js';
+import { tuneHeapWhileServing } from '../heap-tuning.js';
 import { start } from '../start.js';
 
 /** Starts the server; resolves with an exit code, or -1 while it keeps running. */
@@ -20,6 +21,7 @@ export async function serve(argv: string[], commandsHelp: string): Promise<numbe
     throw err;
   }
   const mailroom = await start(config);
+  tuneHeapWhileServing();
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) process.exit(1); // a second signal means "now"

@@ -7,6 +7,9 @@
 
 const overrides = JSON.parse(process.argv[2] ?? '{}');
 const { start } = await import(process.argv[3]);
+// As the CLI's serve command does (server/heap-tuning.ts sits beside start.js in dist/ and server/).
+const tuning = await import(new URL(process.argv[3].endsWith('.ts') ? './heap-tuning.ts' : './heap-tuning.js', process.argv[3]).href);
+if (process.env.MAILROOM_BENCH_NO_HEAP_TUNING !== '1') tuning.tuneHeapWhileServing(); // set it to 1 to compare
 const server = await start({ smtp: { host: '127.0.0.1', port: 0 }, listen: { host: '127.0.0.1', port: 0 }, ...overrides });
 
 function usage() {

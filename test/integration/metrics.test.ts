@@ -34,7 +34,7 @@ const message = (n: number) => `Subject: metrics ${n}\r\nFrom: a@example.test\r\
 test('a fresh server reports zeros, Node process metrics and event-loop lag', async () => {
   const m = await scrape(server.url);
   assert.match(m.type ?? '', /^text\/plain; version=0\.0\.4/);
-  for (const name of ['mailroom_messages_received_total', 'mailroom_messages_evicted_total', 'mailroom_messages_deleted_total', 'mailroom_received_bytes_total', 'mailroom_parse_errors_total', 'mailroom_store_messages', 'mailroom_store_bytes', 'mailroom_smtp_connections', 'mailroom_feed_clients', 'mailroom_wait_pending']) {
+  for (const name of ['mailroom_messages_received_total', 'mailroom_messages_evicted_total', 'mailroom_messages_deleted_total', 'mailroom_received_bytes_total', 'mailroom_parse_errors_total', 'mailroom_store_messages', 'mailroom_store_bytes', 'mailroom_store_held_bytes', 'mailroom_smtp_connections', 'mailroom_feed_clients', 'mailroom_wait_pending']) {
     assert.equal(m.value(name), 0, name);
   }
   assert.match(m.text, /# TYPE mailroom_messages_received_total counter/);
@@ -65,6 +65,9 @@ test('counters follow SMTP traffic, rejections, API deletes and evictions', asyn
   // Bytes of all four accepted: the three still listed before the delete plus the evicted first one.
   const all = sizes.reduce((a, b) => a + b, 0) + Buffer.byteLength(message(0) + '\r\n');
   assert.equal(m.value('mailroom_received_bytes_total'), all);
+  // What memory holds for the two stored messages: some, and never more than their raw bytes.
+  const held = m.value('mailroom_store_held_bytes') ?? 0;
+  assert.ok(held > 0 && held <= all, `held ${held} of at most ${all}`);
 });
 
 test('gauges show open SMTP connections, feed clients and held waits', async () => {

@@ -1,8 +1,8 @@
 // The MessageStore contract: every adapter (memory, SQLite, ...) must pass this suite.
-// describeStore(name, factory) registers the tests; an adapter's test file calls it once.
+// describeStore(name, factory) registers the tests (with store-contract-limits.ts and
+// store-contract-grouping.ts); an adapter's test file calls it once.
 // Byte-cap tests allow each adapter its own per-message overhead, up to OVERHEAD_BOUND bytes.
 
-import { randomBytes } from 'node:crypto';
 import { describe, test, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { createEventBus, type EventBus, type MailEvent } from '../../server/events/bus.js';
@@ -10,8 +10,9 @@ import { ID_PATTERN } from '../../server/mail/id.js';
 import type { ParsedMessage } from '../../server/mail/parse.js';
 import type { Envelope, MessageView } from '../../server/mail/types.js';
 import { viewOf } from '../../server/mail/view.js';
-import { compileQuery } from '../../server/mail/search.js';
-import { StoreError, type ListOptions, type MessageStore, type NewMessage } from '../../server/store/store.js';
+import { describeLimits } from './store-contract-limits.js';
+import { describeGrouping } from './store-contract-grouping.js';
+import { type ListOptions, type MessageStore, type NewMessage } from '../../server/store/store.js';
 
 export interface StoreFactoryOptions {
   maxMessages: number;
@@ -53,6 +54,16 @@ export function newMessage(subject: string, extra: Partial<NewMessage> & { rawSi
 }
 
 /** Registers the contract tests for one adapter. */
+/** What make() gives a contract test: a fresh store on its own bus, with helpers. */
+export interface MadeStore {
+  store: MessageStore;
+  bus: EventBus;
+  events: MailEvent[];
+  addMany: (n: number, prefix?: string, extra?: Partial<NewMessage>) => string[];
+  drain: () => MailEvent[];
+}
+export type MakeStore = (limits?: Partial<Omit<StoreFactoryOptions, 'bus'>>) => Promise<MadeStore>;
+
 export function describeStore(name: string, factory: StoreFactory): void {
   describe(`MessageStore contract: ${name}`, () => {
     let open: MessageStore[] = [];
@@ -61,7 +72,7 @@ export function describeStore(name: string, factory: StoreFactory): void {
       open = [];
     });
 
-    async function make(limits: Partial<Omit<StoreFactoryOptions, 'bus'>> = {}) {
+    async function make(limits: Partial<Omit<StoreFactoryOptions, 'bus'>> = {}): Promise<MadeStore> {
       const bus = createEventBus((err) => {
         throw err;
       });
@@ -76,6 +87,9 @@ export function describeStore(name: string, factory: StoreFactory): void {
       const drain = () => events.splice(0, events.length);
       return { store, bus, events, addMany, drain };
     }
+
+    describeLimits(make);
+    describeGrouping(make);
 
     /** Every id over all pages, following nextCursor. */
     function allPages(store: MessageStore, limit: number, extra: Pick<ListOptions, 'inbox' | 'filter'> = {}) {
@@ -277,174 +291,6 @@ export function describeStore(name: string, factory: StoreFactory): void {
       assert.equal(store.list({ limit: 10 }).unread, 5);
       assert.equal(store.setRead({ all: true }, true), 5);
       assert.equal(store.list({ limit: 10, inbox: 'b' }).unread, 0);
-    });
-
-    test('inboxes and tags report counts sorted by name', async () => {
-      const { store } = await make();
-      assert.deepEqual(store.inboxes(), []);
-      assert.deepEqual(store.tags(), []);
-      store.add(newMessage('1', { inbox: 'zeta', tags: ['urgent', 'billing'] }));
-      const two = store.add(newMessage('2', { inbox: 'alpha', tags: ['billing'] })).id;
-      store.add(newMessage('3'));
-      store.setRead([two], true);
-      assert.deepEqual(store.inboxes(), [
-        { name: 'alpha', total: 1, unread: 0 },
-        { name: 'default', total: 1, unread: 1 },
-        { name: 'zeta', total: 1, unread: 1 },
-      ]);
-      assert.deepEqual(store.tags(), [
-        { name: 'billing', count: 2 },
-        { name: 'urgent', count: 1 },
-      ]);
-      store.delete([two]);
-      assert.deepEqual(store.tags(), [
-        { name: 'billing', count: 1 },
-        { name: 'urgent', count: 1 },
-      ]);
-      assert.deepEqual(store.inboxes().map((i) => i.name), ['default', 'zeta']);
-    });
-
-    test('stats count messages, unread, bytes and lifetime counters', async () => {
-      const { store } = await make({ maxMessages: 3 });
-      assert.deepEqual(store.stats(), { count: 0, unread: 0, bytes: 0, heldBytes: 0, received: 0, deleted: 0, evicted: 0 });
-      const ids = Array.from({ length: 5 }, (_, i) => store.add(newMessage(`s${i}`, { rawSize: 1000 })).id);
-      store.delete([ids[4]!]);
-      store.setRead([ids[3]!], true);
-      const s = store.stats();
-      assert.deepEqual([s.count, s.unread, s.received, s.deleted, s.evicted], [2, 1, 5, 1, 2]);
-      assert.ok(s.bytes >= 2 * 1000 && s.bytes <= 2 * (1000 + OVERHEAD_BOUND), `bytes ${s.bytes} ~ two 1000-byte messages`);
-    });
-
-    test('raw bytes come back exactly, before and after they are packed; heldBytes counts what memory holds', async () => {
-      const { store } = await make({ maxMessages: 100 });
-      const text = newMessage('packs', { rawSize: 20_000 }); // padded with 'x': deflates to little
-      const noise = newMessage('noise');
-      noise.raw = Buffer.concat([noise.raw, randomBytes(20_000)]); // does not deflate: kept as is
-      const big = newMessage('big', { rawSize: 200_000 }); // above the slab limit: kept as its own Buffer
-      const ids = [text, noise, big].map((m) => store.add(m).id);
-      const originals = [text, noise, big].map((m) => Buffer.from(m.raw));
-      const total = originals.reduce((n, b) => n + b.length, 0);
-      const check = () => ids.forEach((id, i) => assert.ok(store.get(id)!.raw.equals(originals[i]!), `raw ${i} intact`));
-      check();
-      assert.ok(store.stats().heldBytes <= total);
-      // Packing happens off the main thread; it ends within a few ms, bounded here by a deadline.
-      const deadline = Date.now() + 10_000;
-      while (store.stats().heldBytes > total - 15_000 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-      assert.ok(store.stats().heldBytes <= total - 15_000, `text message packed: held ${store.stats().heldBytes} of ${total}`);
-      check();
-      assert.equal(store.get(ids[1]!)!.size, originals[1]!.length);
-      store.delete(ids);
-      assert.equal(store.stats().heldBytes, 0);
-    });
-
-    test('the count cap evicts the oldest at insert, announced before the new message', async () => {
-      const { store, drain, events } = await make({ maxMessages: 3 });
-      const ids = [0, 1, 2].map((i) => store.add(newMessage(`c${i}`)).id);
-      drain();
-      const d = store.add(newMessage('c3')).id;
-      assert.equal(events.length, 2);
-      assert.deepEqual(events[0], { type: 'message:evicted', ids: [ids[0]] });
-      assert.equal(events[1]!.type, 'message:new');
-      const e = store.add(newMessage('c4')).id;
-      assert.deepEqual(events[2], { type: 'message:evicted', ids: [ids[1]] });
-      assert.equal(store.get(ids[0]!), undefined);
-      assert.deepEqual(store.list({ limit: 10 }).messages.map((m) => m.id), [e, d, ids[2]]);
-      assert.equal(store.stats().evicted, 2);
-      assert.equal(store.stats().count, 3);
-      store.delete([d]);
-      drain();
-      store.add(newMessage('c5'));
-      assert.deepEqual(events.map((x) => x.type), ['message:new'], 'room after a delete: nothing evicted');
-    });
-
-    test('the byte cap evicts as many of the oldest as needed, in one event, oldest first', async () => {
-      const size = 10_000;
-      const { store, drain, events } = await make({ maxBytes: 4 * size + 4 * OVERHEAD_BOUND });
-      const ids = [0, 1, 2, 3].map((i) => store.add(newMessage(`b${i}`, { rawSize: size })).id);
-      assert.equal(store.stats().count, 4);
-      drain();
-      const big = store.add(newMessage('big', { rawSize: 2 * size + 100 })).id;
-      assert.equal(events[0]!.type, 'message:evicted');
-      const evicted = (events[0]! as { ids: string[] }).ids;
-      assert.ok(evicted.length >= 2 && evicted.length <= 3, `evicted ${evicted.length}`);
-      assert.deepEqual(evicted, ids.slice(0, evicted.length), 'oldest first');
-      assert.equal(events[1]!.type, 'message:new');
-      assert.ok(store.get(big));
-      assert.ok(store.stats().bytes <= 4 * size + 4 * OVERHEAD_BOUND);
-      assert.equal(store.stats().evicted, evicted.length);
-      for (const id of evicted) assert.equal(store.get(id), undefined);
-    });
-
-    test('a message bigger than the whole byte cap is refused and changes nothing', async () => {
-      const { store, drain, events } = await make({ maxBytes: 50_000 });
-      const keep = store.add(newMessage('small', { rawSize: 1000 })).id;
-      drain();
-      const before = store.stats();
-      assert.throws(
-        () => store.add(newMessage('huge', { rawSize: 60_000 })),
-        (err: unknown) => err instanceof StoreError && err.code === 'too_large',
-      );
-      assert.deepEqual(events, [], 'no event');
-      assert.ok(store.get(keep), 'nothing evicted for it');
-      assert.deepEqual(store.stats(), before);
-    });
-
-    test('select returns everything in scope newest first: inbox, query, filter', async () => {
-      const { store } = await make();
-      const a1 = store.add(newMessage('alpha one', { inbox: 'a' })).id;
-      const b1 = store.add(newMessage('beta one', { inbox: 'b' })).id;
-      const a2 = store.add(newMessage('alpha two', { inbox: 'a', tags: ['hot'] })).id;
-      assert.deepEqual(store.select({}).map((m) => m.id), [a2, b1, a1]);
-      assert.deepEqual(store.select({ inbox: 'a' }).map((m) => m.id), [a2, a1]);
-      assert.deepEqual(store.select({ query: compileQuery('subject:one') }).map((m) => m.id), [b1, a1]);
-      assert.deepEqual(store.select({ query: compileQuery('tag:hot') }).map((m) => m.id), [a2]);
-      assert.deepEqual(store.select({ inbox: 'a', filter: (m) => m.view.subject.endsWith('one') }).map((m) => m.id), [a1]);
-      const page = store.list({ limit: 1, query: compileQuery('alpha') });
-      assert.deepEqual([page.messages[0]!.id, page.total], [a2, 2]);
-    });
-
-    test('tags: update (set/add/remove), rename and delete, each announced once with the new tags', async () => {
-      const { store, drain, events } = await make();
-      const m1 = store.add(newMessage('t1', { tags: ['red'] })).id;
-      const m2 = store.add(newMessage('t2')).id;
-      drain();
-      const changed = store.updateTags([m1, m2, 'AAAAAAAAAAAAAAAA'], { add: ['blue'] });
-      assert.deepEqual(changed.map((m) => m.id).sort(), [m1, m2].sort());
-      assert.deepEqual(store.get(m1)!.tags.slice().sort(), ['blue', 'red']);
-      assert.deepEqual(store.get(m2)!.tags, ['blue']);
-      assert.equal(events.length, 1);
-      const e = events[0]!;
-      assert.equal(e.type, 'message:tags');
-      if (e.type === 'message:tags') assert.deepEqual(new Map(e.messages.map((x) => [x.id, [...x.tags].sort()])), new Map([[m1, ['blue', 'red']], [m2, ['blue']]]));
-      drain();
-      assert.deepEqual(store.updateTags([m2], { add: ['BLUE'] }), [], 'same tag in another case: nothing changes');
-      assert.deepEqual(events, [], 'no change, no event');
-      store.updateTags([m1], { remove: ['red'] });
-      assert.deepEqual(store.get(m1)!.tags, ['blue']);
-      store.updateTags([m2], { set: ['green'] });
-      assert.deepEqual(store.get(m2)!.tags, ['green']);
-      drain();
-      assert.equal(store.renameTag('blue', 'azure'), 1);
-      assert.deepEqual(store.get(m1)!.tags, ['azure']);
-      assert.equal(events.length, 1);
-      assert.equal(store.deleteTag('green'), 1);
-      assert.deepEqual(store.get(m2)!.tags, []);
-      assert.equal(store.deleteTag('nope'), 0);
-      assert.equal(store.renameTag('nope', 'x'), 0);
-      assert.equal(events.length, 2, 'rename and delete each announced once; no-ops not at all');
-      assert.deepEqual(store.tags(), [{ name: 'azure', count: 1 }]);
-      assert.deepEqual(store.select({ query: compileQuery('tag:azure') }).map((m) => m.id), [m1]);
-    });
-
-    test('the per-inbox cap evicts that inbox\'s oldest only', async () => {
-      const { store, drain, events } = await make({ maxPerInbox: 2 });
-      const a = [0, 1].map((i) => store.add(newMessage(`a${i}`, { inbox: 'a' })).id);
-      const b = store.add(newMessage('b0', { inbox: 'b' })).id;
-      drain();
-      const a2 = store.add(newMessage('a2', { inbox: 'a' })).id;
-      assert.deepEqual(events[0], { type: 'message:evicted', ids: [a[0]] });
-      assert.deepEqual(store.list({ limit: 10 }).messages.map((m) => m.id), [a2, b, a[1]]);
-      assert.equal(store.stats().evicted, 1);
     });
 
     test('summaries in list pages reflect read state after setRead', async () => {

@@ -39,8 +39,11 @@ const MAX_IN_FLIGHT_BYTES = 64 * 1024 * 1024; // beyond this, new messages are l
 
 type Done = (packed: Packed[]) => void;
 
-class Compressor {
+/** Exported for tests; the store uses the process-wide compressor(). */
+export class Compressor {
   #worker: Worker | null = null;
+  readonly #source: string;
+  readonly #maxInFlightBytes: number;
   #broken = false;
   #queue: Buffer[] = [];
   #queueDone: Array<(p: Packed) => void> = [];
@@ -49,9 +52,15 @@ class Compressor {
   #nextBatch = 0;
   #batches = new Map<number, { done: Done; count: number }>();
 
+  /** `source`: the worker's code (tests pass a failing one); `maxInFlightBytes`: the backlog bound. */
+  constructor(options: { source?: string; maxInFlightBytes?: number } = {}) {
+    this.#source = options.source ?? WORKER_SOURCE;
+    this.#maxInFlightBytes = options.maxInFlightBytes ?? MAX_IN_FLIGHT_BYTES;
+  }
+
   /** Queues `raw` for packing; `done` runs later on the main thread. Returns false when it will not be packed. */
   pack(raw: Buffer, done: (packed: Packed) => void): boolean {
-    if (this.#broken || this.#inFlightBytes + raw.length > MAX_IN_FLIGHT_BYTES) return false;
+    if (this.#broken || this.#inFlightBytes + raw.length > this.#maxInFlightBytes) return false;
     this.#inFlightBytes += raw.length;
     this.#queue.push(raw);
     this.#queueDone.push(done);
@@ -86,7 +95,7 @@ class Compressor {
   #start(): Worker | null {
     if (this.#worker || this.#broken) return this.#worker;
     try {
-      const worker = new Worker(WORKER_SOURCE, { eval: true });
+      const worker = new Worker(this.#source, { eval: true });
       worker.on('message', (m: { batch: number; lengths: number[]; joined: Uint8Array }) => {
         const b = this.#batches.get(m.batch);
         if (!b) return;

@@ -3,7 +3,7 @@
 
 import nodemailer from 'nodemailer';
 import { makeMessage, recipientOf } from './message.js';
-import { cpuMs, startServerProcess, type ServerProcessOptions } from './server-process.js';
+import { cpuMs, startServerProcess, type ServerProcessOptions, type Usage } from './server-process.js';
 import { runLoad } from './smtp-load.js';
 import { runSmtpSource } from './smtp-source.js';
 import { now } from './stats.js';
@@ -42,6 +42,17 @@ export function ingestShapes(scale: number): IngestShape[] {
 function processCpuMs(since: NodeJS.CpuUsage): number {
   const d = process.cpuUsage(since);
   return (d.user + d.system) / 1000;
+}
+
+/** A row from what was counted and the server's usage before and after. */
+function rowOf(r: Pick<IngestRow, 'name' | 'client' | 'messages' | 'accepted' | 'elapsedMs' | 'errors'> & { clientCpu: number }, u0: Usage, u1: Usage): IngestRow {
+  const { clientCpu, ...rest } = r;
+  return {
+    ...rest,
+    rate: (r.accepted / r.elapsedMs) * 1000,
+    serverCpuMsPerMessage: cpuMs(u0, u1) / Math.max(1, r.accepted),
+    clientCpuMsPerMessage: clientCpu / Math.max(1, r.accepted),
+  };
 }
 
 const WARM_UP_MESSAGES = 2000; // untimed, so the JIT has compiled the hot path before we measure
@@ -85,18 +96,7 @@ export async function ingestRow(shape: IngestShape, client: { kind: 'lean' } | {
       if (!r.ok) errors.push(r.output.trim().split('\n').slice(-3).join(' | '));
       accepted = (await s.usage()).stats.received - base;
     }
-    const u1 = await s.usage();
-    return {
-      name: shape.name,
-      client: client.kind,
-      messages: shape.messages,
-      accepted,
-      elapsedMs,
-      rate: (accepted / elapsedMs) * 1000,
-      serverCpuMsPerMessage: cpuMs(u0, u1) / Math.max(1, accepted),
-      clientCpuMsPerMessage: clientCpu / Math.max(1, accepted),
-      errors,
-    };
+    return rowOf({ name: shape.name, client: client.kind, messages: shape.messages, accepted, elapsedMs, clientCpu, errors }, u0, await s.usage());
   } finally {
     await s.close();
   }
@@ -135,18 +135,7 @@ export async function nodemailerPoolRow(messages: number, server: ServerProcessO
     await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
     const elapsedMs = now() - started;
     const clientCpu = processCpuMs(c0);
-    const u1 = await s.usage();
-    return {
-      name: 'nodemailer pool of 10, ~2.5 KB text+html',
-      client: 'nodemailer',
-      messages,
-      accepted,
-      elapsedMs,
-      rate: (accepted / elapsedMs) * 1000,
-      serverCpuMsPerMessage: cpuMs(u0, u1) / Math.max(1, accepted),
-      clientCpuMsPerMessage: clientCpu / Math.max(1, accepted),
-      errors,
-    };
+    return rowOf({ name: 'nodemailer pool of 10, ~2.5 KB text+html', client: 'nodemailer', messages, accepted, elapsedMs, clientCpu, errors }, u0, await s.usage());
   } finally {
     transport.close();
     await s.close();

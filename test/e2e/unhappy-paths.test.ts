@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import { addBulk, screenshot, startUi, type UiEnv } from '../helpers/browser.js';
 import { list } from '../helpers/api.js';
 import { join } from 'node:path';
-import { startTestServer } from '../helpers/server.js';
+import { relayTo, startTestServer } from '../helpers/server.js';
 import { packageRoot } from '../../server/paths.js';
 import { smtpTransport } from '../helpers/mail.js';
 import type { Mailroom } from '../../server/start.js';
@@ -21,13 +21,7 @@ describe('web inbox: transcripts, release, faults', () => {
   let ui: UiEnv;
   before(async () => {
     upstream = await startTestServer({ smtpStarttls: 'on' });
-    ui = await startUi({
-      relayHost: '127.0.0.1',
-      relayPort: upstream.smtpPort,
-      relaySecurity: 'starttls',
-      relayTlsVerify: false, // the upstream's certificate is self-signed
-      relayAllowedRecipients: /@allowed\.test$/i,
-    });
+    ui = await startUi(relayTo(upstream));
   });
   after(async () => {
     await ui.close();

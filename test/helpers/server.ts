@@ -24,3 +24,17 @@ export async function startTestServer(overrides: Partial<Config> = {}, options: 
     { tls: await testTls(), webRoot: null, ...options },
   );
 }
+
+/**
+ * Config for a server that releases mail to `upstream` (a test server started with
+ * smtpStarttls 'on') over STARTTLS, to recipients @allowed.test only.
+ */
+export function relayTo(upstream: Pick<Mailroom, 'smtpPort'>): Partial<Config> {
+  return {
+    relayHost: '127.0.0.1',
+    relayPort: upstream.smtpPort,
+    relaySecurity: 'starttls',
+    relayTlsVerify: false, // the upstream's certificate is self-signed
+    relayAllowedRecipients: /@allowed\.test$/i,
+  };
+}

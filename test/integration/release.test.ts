@@ -4,7 +4,7 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestServer } from '../helpers/server.js';
+import { relayTo, startTestServer } from '../helpers/server.js';
 import { getJson, list, raw } from '../helpers/api.js';
 import { sendRaw } from '../helpers/smtp-client.js';
 import type { Mailroom } from '../../server/start.js';
@@ -14,13 +14,7 @@ let upstream: Mailroom;
 let capture: Mailroom;
 before(async () => {
   upstream = await startTestServer({ smtpStarttls: 'on' });
-  capture = await startTestServer({
-    relayHost: '127.0.0.1',
-    relayPort: upstream.smtpPort,
-    relaySecurity: 'starttls',
-    relayTlsVerify: false, // the upstream's certificate is self-signed
-    relayAllowedRecipients: /@allowed\.test$/i,
-  });
+  capture = await startTestServer(relayTo(upstream));
 });
 after(async () => {
   await capture.close();
@@ -118,10 +112,7 @@ test('an upstream refusal comes back as 502 with its reply code, and is recorded
 test('auto-relay runs after the 250, retries transient upstream failures and records every attempt', async () => {
   await getJson(`${upstream.url}/api/faults/rules`, json({ id: 'flaky', stage: 'data', when: { mode: 'first', n: 2 }, action: { type: 'tempfail', code: 451, text: 'try later' } }));
   const auto = await startTestServer({
-    relayHost: '127.0.0.1',
-    relayPort: upstream.smtpPort,
-    relayTlsVerify: false,
-    relayAllowedRecipients: /@allowed\.test$/i,
+    ...relayTo(upstream),
     relayAuto: true,
     relayAutoQuery: 'forward-me',
     relayRetries: 3,

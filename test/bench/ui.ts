@@ -1,13 +1,13 @@
 // UI row: time from navigation start until the inbox shows its first list row, in headless
 // Debian Chromium (never downloaded) driven by playwright-core.
 
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { now, percentile } from './stats.js';
+import { CHROMIUM_ARGS, findChromium, missingChromiumMessage } from '../helpers/find-chromium.js';
 
 export const DEFAULT_ROW_SELECTOR = '[role=option], [role=row], li';
-const CHROMIUM = '/usr/bin/chromium';
 
 export interface UiResult {
   available: boolean;
@@ -20,7 +20,8 @@ export interface UiResult {
 
 export async function uiFirstRows(url: string, o: { selector: string; loads: number; webBuilt: boolean }): Promise<UiResult> {
   const none = (reason: string): UiResult => ({ available: false, reason, selector: o.selector, loads: 0, p50: Number.NaN, max: Number.NaN });
-  if (!existsSync(CHROMIUM)) return none(`${CHROMIUM} not found (apt-get install chromium)`);
+  const browser = findChromium();
+  if (!browser.path) return none(missingChromiumMessage(browser));
   if (!o.webBuilt) return none('web bundle not built (npm run build:web)');
   let chromium: typeof import('playwright-core').chromium;
   try {
@@ -30,9 +31,9 @@ export async function uiFirstRows(url: string, o: { selector: string; loads: num
   }
   const profile = mkdtempSync(join(tmpdir(), 'mailroom-bench-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
+    executablePath: browser.path,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [...CHROMIUM_ARGS],
   });
   try {
     const times: number[] = [];

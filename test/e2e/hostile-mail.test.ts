@@ -1,9 +1,10 @@
 // A hostile email in a real browser: nothing runs, nothing is fetched from anywhere, the UI's
 // origin is unreachable from the preview, and HTML in the subject and names shows as text.
 
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startUi, type UiEnv } from '../helpers/browser.js';
+import { fileTeardown } from '../helpers/teardown.js';
 import { list } from '../helpers/api.js';
 
 const EVIL = 'https://evil.example';
@@ -36,10 +37,11 @@ const HTML = `<!doctype html>
 </body></html>`;
 
 describe('web inbox: hostile email', () => {
+  const teardown = fileTeardown();
   let ui: UiEnv;
   let id: string;
   before(async () => {
-    ui = await startUi();
+    ui = teardown.add(await startUi(), 'ui');
     await ui.send({
       from: { name: HOSTILE_NAME, address: 'evil@example.test' },
       to: 'dev@example.test',
@@ -49,7 +51,6 @@ describe('web inbox: hostile email', () => {
     });
     id = (await list(ui.server.url)).messages[0]!.id;
   });
-  after(() => ui.close());
 
   it('executes nothing, fetches nothing, and shows HTML in the subject and name as text', async () => {
     const { page, log, context } = await ui.openInbox();

@@ -1,19 +1,20 @@
 // Feed reconnection, theme memory, multi-select and bulk actions, search, inboxes and tags.
 
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { WebSocketRoute } from 'playwright-core';
 import { startUi, type UiEnv } from '../helpers/browser.js';
+import { fileTeardown } from '../helpers/teardown.js';
 import { getJson, list } from '../helpers/api.js';
 
 const clearAll = (url: string) => fetch(`${url}/api/messages`, { method: 'DELETE', headers: { 'content-type': 'application/json' }, body: '{}' });
 
 describe('web inbox: actions', () => {
+  const teardown = fileTeardown();
   let ui: UiEnv;
   before(async () => {
-    ui = await startUi();
+    ui = teardown.add(await startUi(), 'ui');
   });
-  after(() => ui.close());
 
   it('shows when the feed drops, reconnects, and re-syncs mail that arrived during the gap', async () => {
     const context = await ui.browser.newContext();

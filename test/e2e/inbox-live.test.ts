@@ -1,16 +1,17 @@
 // The inbox list in a real browser: live arrival, unread counts, cross-tab deletes, keyboard.
 
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startUi, type UiEnv } from '../helpers/browser.js';
+import { fileTeardown } from '../helpers/teardown.js';
 import { list } from '../helpers/api.js';
 
 describe('web inbox: live list', () => {
+  const teardown = fileTeardown();
   let ui: UiEnv;
   before(async () => {
-    ui = await startUi();
+    ui = teardown.add(await startUi(), 'ui');
   });
-  after(() => ui.close());
 
   it('shows mail sent over SMTP in an already open page, without reload, and updates the unread count', async () => {
     const { page, log } = await ui.openInbox();

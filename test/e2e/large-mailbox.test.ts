@@ -1,9 +1,10 @@
 // 10,000 messages: the list loads, scrolls to the end through cursor pages, and the DOM only ever
 // holds the rows in view.
 
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { addBulk, rowCount, startUi, type UiEnv } from '../helpers/browser.js';
+import { fileTeardown } from '../helpers/teardown.js';
 import { RawSmtp } from '../helpers/smtp-client.js';
 
 const BULK = 10_000;
@@ -30,13 +31,13 @@ async function sendPipelined(port: number, count: number): Promise<void> {
 }
 
 describe('web inbox: 10,000 messages', () => {
+  const teardown = fileTeardown();
   let ui: UiEnv;
   before(async () => {
-    ui = await startUi({ maxMessages: 20_000 });
+    ui = teardown.add(await startUi({ maxMessages: 20_000 }), 'ui');
     await addBulk(ui.server, BULK - SMTP_BATCH);
     await sendPipelined(ui.server.smtpPort, SMTP_BATCH);
   });
-  after(() => ui.close());
 
   it('loads, scrolls to the oldest message, and keeps the DOM row count bounded', async () => {
     const { page, log, context } = await ui.openInbox();

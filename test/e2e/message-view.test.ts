@@ -1,10 +1,11 @@
 // Opening a message in a real browser: header block, every tab, attachment bytes, screenshots.
 
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { startUi, screenshot, type UiEnv } from '../helpers/browser.js';
+import { fileTeardown } from '../helpers/teardown.js';
 import { list } from '../helpers/api.js';
 import { sendRaw } from '../helpers/smtp-client.js';
 
@@ -13,10 +14,11 @@ const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR
 const BINARY = Buffer.from(Array.from({ length: 1024 }, (_, i) => i % 256));
 
 describe('web inbox: message view', () => {
+  const teardown = fileTeardown();
   let ui: UiEnv;
   let id: string;
   before(async () => {
-    ui = await startUi();
+    ui = teardown.add(await startUi(), 'ui');
     await ui.send({
       from: 'Shop <shop@example.test>',
       to: 'Alice <alice@example.test>',
@@ -35,7 +37,6 @@ describe('web inbox: message view', () => {
     });
     id = (await list(ui.server.url)).messages[0]!.id;
   });
-  after(() => ui.close());
 
   it('shows the header block, preview, HTML source, text, headers, raw, attachments and links', async () => {
     const { page, log, context } = await ui.openInbox({ path: `/messages/${id}` });

@@ -3,10 +3,11 @@
 // a nodemailer send fail with its code, its fire count shows it, the rejected list shows the
 // attempt (and its session), an invalid rule shows the server's message.
 
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { addBulk, screenshot, startUi, type UiEnv } from '../helpers/browser.js';
+import { fileTeardown } from '../helpers/teardown.js';
 import { list } from '../helpers/api.js';
 import { join } from 'node:path';
 import { relayTo, startTestServer } from '../helpers/server.js';
@@ -17,15 +18,12 @@ import type { Mailroom } from '../../server/start.js';
 const PASSWORD = 'pa55-Secret-9';
 
 describe('web inbox: transcripts, release, faults', () => {
+  const teardown = fileTeardown();
   let upstream: Mailroom;
   let ui: UiEnv;
   before(async () => {
-    upstream = await startTestServer({ smtpStarttls: 'on' });
-    ui = await startUi(relayTo(upstream));
-  });
-  after(async () => {
-    await ui.close();
-    await upstream.close();
+    upstream = teardown.add(await startTestServer({ smtpStarttls: 'on' }), 'upstream');
+    ui = teardown.add(await startUi(relayTo(upstream)), 'ui');
   });
 
   const newest = async () => (await list(ui.server.url)).messages[0]!.id;

@@ -2,17 +2,18 @@
 // password-reset mail with nodemailer; the test waits for it and reads the link and the code.
 // Run alone: node --import tsx --test test/examples/node-test.test.ts
 
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import nodemailer from 'nodemailer';
 import { startMailroom, type InProcessMailroom } from 'mailroom';
 import { code, firstLink } from 'mailroom/client';
+import { fileTeardown } from '../helpers/teardown.js';
 
 let mailroom: InProcessMailroom;
+const teardown = fileTeardown();
 before(async () => {
-  mailroom = await startMailroom();
+  mailroom = teardown.add(await startMailroom(), 'mailroom');
 });
-after(() => mailroom.close());
 
 /** The code under test: sends a reset mail through whatever SMTP server it is configured with. */
 async function requestPasswordReset(smtpPort: number, email: string): Promise<void> {

@@ -1,8 +1,9 @@
 // Example: a browser flow with Playwright. A tiny sign-up app (port 0) mails a confirmation link
 // through Mailroom; the test fills the form in Chromium, waits for the mail, and opens the link.
-// Uses playwright-core with the system Chromium (/usr/bin/chromium), never a downloaded browser.
+// Uses playwright-core with the system Chromium (found on PATH or named by $CHROMIUM), never a
+// downloaded browser.
 
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -14,6 +15,11 @@ import nodemailer from 'nodemailer';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { startMailroom, type InProcessMailroom } from 'mailroom';
 import { firstLink } from 'mailroom/client';
+import { CHROMIUM_ARGS, requireChromium } from '../helpers/find-chromium.js';
+import { fileTeardown } from '../helpers/teardown.js';
+
+const executablePath = requireChromium();
+const teardown = fileTeardown();
 
 /** The app under test: GET / shows a form, POST /signup mails a link, GET /confirm confirms. */
 function signupApp(smtpPort: number): Server {
@@ -59,27 +65,17 @@ let mailroom: InProcessMailroom;
 let app: Server;
 let appUrl: string;
 let browser: BrowserContext;
-let profile: string;
 
 before(async () => {
-  mailroom = await startMailroom();
+  mailroom = teardown.add(await startMailroom(), 'mailroom');
   app = signupApp(mailroom.smtpPort);
   await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve));
+  teardown.defer('sign-up app', () => new Promise((resolve) => app.close(resolve)));
   appUrl = `http://127.0.0.1:${(app.address() as AddressInfo).port}`;
-  profile = await mkdtemp(join(tmpdir(), 'mailroom-example-chromium-'));
+  const profile = await mkdtemp(join(tmpdir(), 'mailroom-example-chromium-'));
+  teardown.defer('profile', () => rm(profile, { recursive: true, force: true }));
   // A fresh profile directory per run (Playwright passes it as --user-data-dir).
-  browser = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-});
-
-after(async () => {
-  await browser?.close();
-  await new Promise((resolve) => app?.close(resolve));
-  await mailroom?.close();
-  await rm(profile, { recursive: true, force: true });
+  browser = teardown.add(await chromium.launchPersistentContext(profile, { executablePath, headless: true, args: [...CHROMIUM_ARGS] }), 'chromium');
 });
 
 test('sign up, receive the confirmation mail, open its link', async () => {

@@ -3,7 +3,7 @@
 // carries parseError, every detail answer is valid UTF-8 JSON, the list count matches, and the
 // server still serves afterwards. Prints time and throughput.
 
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -13,15 +13,16 @@ import { assertHealthy } from '../helpers/invariants.js';
 import { memory } from '../helpers/memory.js';
 import { loadSpamAssassin } from '../helpers/corpus.js';
 import type { Mailroom } from '../../server/start.js';
+import { fileTeardown } from '../helpers/teardown.js';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 let s: Mailroom;
+const teardown = fileTeardown();
 before(async () => {
-  s = await startTestServer();
+  s = teardown.add(await startTestServer(), 's');
 });
-after(() => s.close());
 
 test('every SpamAssassin corpus message is accepted, stored byte for byte, parsed or flagged, and served', async (t) => {
   const corpus = loadSpamAssassin();

@@ -1,6 +1,8 @@
 // Browser tests: Debian's chromium driven by playwright-core (never a downloaded browser), a
 // Mailroom serving the built UI on port 0, and pages that record everything a hostile email
 // could try (dialogs, console output, page errors, requests to any other origin).
+// Importing this module makes the file a browser suite: without Chromium it stops at once with
+// one line on stderr (see requireChromium).
 
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,8 +16,10 @@ import { parseMessage } from '../../server/mail/parse.js';
 import { viewOf } from '../../server/mail/view.js';
 import type { Envelope } from '../../server/mail/types.js';
 import { startTestServer } from './server.js';
+import { CHROMIUM_ARGS, requireChromium } from './find-chromium.js';
+import { Teardown } from './teardown.js';
 
-export const CHROMIUM = '/usr/bin/chromium';
+export const CHROMIUM = requireChromium();
 export const RESULTS_DIR = join(packageRoot, 'test-results');
 
 /** Launches headless chromium. playwright gives every launch a fresh temporary profile (its own --user-data-dir). */
@@ -23,7 +27,7 @@ export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [...CHROMIUM_ARGS],
   });
 }
 
@@ -48,11 +52,17 @@ export interface UiEnv {
   close(): Promise<void>;
 }
 
-/** Starts a server that serves dist/web (run `npm run build` first) and a browser. */
+/** Starts a server that serves dist/web (run `npm run build` first) and a browser; on failure closes what it started. */
 export async function startUi(overrides: Partial<Config> = {}): Promise<UiEnv> {
-  const server = await startTestServer(overrides, { webRoot: join(packageRoot, 'dist', 'web') });
-  const browser = await launchBrowser();
+  const teardown = new Teardown();
+  const { server, browser } = await teardown.setUp(async (t) => ({
+    server: t.add(await startTestServer(overrides, { webRoot: join(packageRoot, 'dist', 'web') }), 'mailroom'),
+    browser: t.add(await launchBrowser(), 'chromium'),
+  }));
   const contexts: BrowserContext[] = [];
+  teardown.defer('browser contexts', async () => {
+    for (const c of contexts) await c.close().catch(() => {});
+  });
   return {
     server,
     browser,
@@ -86,11 +96,7 @@ export async function startUi(overrides: Partial<Config> = {}): Promise<UiEnv> {
         transport.close();
       }
     },
-    async close() {
-      for (const c of contexts) await c.close().catch(() => {});
-      await browser.close();
-      await server.close();
-    },
+    close: () => teardown.close(),
   };
 }
 

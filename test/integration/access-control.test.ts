@@ -2,7 +2,7 @@
 // (health stays open), HTTPS, required SMTP AUTH (after STARTTLS unless allowed) and the
 // recipient pattern. Off by default: the other suites run without any of it.
 
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -17,6 +17,7 @@ import { smtpTransport } from '../helpers/mail.js';
 import { openFeed } from '../helpers/feed.js';
 import { resolveConfig, ConfigError } from '../../server/config.js';
 import type { Mailroom } from '../../server/start.js';
+import { fileTeardown } from '../helpers/teardown.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mailroom-auth-'));
 const basic = (user: string, pass: string) => 'Basic ' + Buffer.from(`${user}:${pass}`).toString('base64');
@@ -24,15 +25,15 @@ const basic = (user: string, pass: string) => 'Basic ' + Buffer.from(`${user}:${
 describe('HTTP Basic authentication (htpasswd bcrypt + {SHA} + inline users)', () => {
   let s: Mailroom;
   let id: string;
+  const teardown = fileTeardown();
   before(async () => {
     const file = join(dir, 'ui.htpasswd');
     const sha = '{SHA}' + createHash('sha1').update('sha-pass').digest('base64');
     writeFileSync(file, `# users\nalice:${bcrypt.hashSync('wonder land', 8).replace(/^\$2b\$/, '$2y$')}\nsam:${sha}\n`);
-    s = await startTestServer({ uiAuthFile: file, uiAuth: 'bot:t0ken' });
+    s = teardown.add(await startTestServer({ uiAuthFile: file, uiAuth: 'bot:t0ken' }), 's');
     const r = await sendRaw(s.smtpPort, 'a@example.test', ['b@example.test'], 'Subject: secret\r\n\r\nreset code 123456\r\n');
     id = /queued as (\S+)/.exec(r!.text)![1]!;
   });
-  after(() => s.close());
 
   const routes = (id: string): Array<[string, string, string?]> => [
     ['GET', '/'],
@@ -149,12 +150,12 @@ test('--ui-tls without files serves HTTPS with the generated certificate', async
 
 describe('required SMTP AUTH and allowed recipients', () => {
   let s: Mailroom;
+  const teardown = fileTeardown();
   before(async () => {
     const file = join(dir, 'smtp.htpasswd');
     writeFileSync(file, `app:${bcrypt.hashSync('app-secret', 8)}\n`);
-    s = await startTestServer({ smtpAuthFile: file, smtpAuth: 'ci:ci-pass', smtpAllowedRecipients: /@(allowed|also-allowed)\.test$/i });
+    s = teardown.add(await startTestServer({ smtpAuthFile: file, smtpAuth: 'ci:ci-pass', smtpAllowedRecipients: /@(allowed|also-allowed)\.test$/i }), 's');
   });
-  after(() => s.close());
 
   test('MAIL before AUTH gets 530; AUTH before STARTTLS gets 538; nothing stored', async () => {
     const c = await RawSmtp.open(s.smtpPort);

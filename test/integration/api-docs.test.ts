@@ -1,7 +1,7 @@
 // The OpenAPI document is generated from the route schemas and is valid OpenAPI 3.1 listing every
 // native /api route; the /api/docs page renders it in a real browser with no outbound request.
 
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +12,9 @@ import { buildApp } from '../../server/http/app.js';
 import { createMemoryStore } from '../../server/store/memory-store.js';
 import { createEventBus } from '../../server/events/bus.js';
 import { startTestServer } from '../helpers/server.js';
+import { CHROMIUM_ARGS, chromiumExecutable } from '../helpers/find-chromium.js';
 import type { Mailroom } from '../../server/start.js';
+import { fileTeardown } from '../helpers/teardown.js';
 
 interface OpenApiDoc {
   openapi: string;
@@ -54,14 +56,14 @@ async function appRoutes(): Promise<string[]> {
 
 let server: Mailroom;
 let doc: OpenApiDoc;
+const teardown = fileTeardown();
 before(async () => {
-  server = await startTestServer();
+  server = teardown.add(await startTestServer(), 'server');
   const res = await fetch(`${server.url}/api/openapi.json`);
   assert.equal(res.status, 200);
   assert.match(res.headers.get('content-type') ?? '', /application\/json/);
   doc = (await res.json()) as OpenApiDoc;
 });
-after(() => server.close());
 
 test('the document is valid OpenAPI 3.1 with our title and version', async () => {
   assert.match(doc.openapi, /^3\.1\./);
@@ -98,6 +100,7 @@ test('every native /api route, health and metrics route is documented with a sum
 });
 
 test('the docs page renders every operation in chromium without any outbound request', async (t) => {
+  const executablePath = chromiumExecutable();
   let browser: BrowserContext | undefined;
   const profile = mkdtempSync(join(tmpdir(), 'mailroom-docs-chromium-'));
   t.after(async () => {
@@ -106,9 +109,9 @@ test('the docs page renders every operation in chromium without any outbound req
   });
   // A fresh profile directory each run (launchPersistentContext is playwright's --user-data-dir).
   browser = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
+    executablePath,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [...CHROMIUM_ARGS],
   });
   const page = await browser.newPage();
   const requests: string[] = [];

@@ -1,18 +1,19 @@
 // The native API through real HTTP: listing, reading, marking, deleting, errors, guards, preview.
 
-import { after, before, beforeEach, test } from 'node:test';
+import { before, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestServer } from '../helpers/server.js';
 import { sendRaw } from '../helpers/smtp-client.js';
 import { getJson, list } from '../helpers/api.js';
 import { httpRequest } from '../helpers/http.js';
 import type { Mailroom } from '../../server/start.js';
+import { fileTeardown } from '../helpers/teardown.js';
 
 let server: Mailroom;
+const teardown = fileTeardown();
 before(async () => {
-  server = await startTestServer();
+  server = teardown.add(await startTestServer(), 'server');
 });
-after(() => server.close());
 beforeEach(async () => {
   await fetch(`${server.url}/api/messages`, { method: 'DELETE' });
 });

@@ -3,7 +3,7 @@
 // mutations refused, JSON required), or reach it through a rebinding hostname (Host check).
 // Foreign sites are simulated with --host-resolver-rules mapping *.test names to 127.0.0.1.
 
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,6 +11,7 @@ import type { Page } from 'playwright-core';
 import { startTestServer } from '../helpers/server.js';
 import { sendRaw } from '../helpers/smtp-client.js';
 import { launchChromium, type Chromium } from '../helpers/chromium.js';
+import { fileTeardown } from '../helpers/teardown.js';
 import type { Mailroom } from '../../server/start.js';
 
 let s: Mailroom;
@@ -65,8 +66,10 @@ function attackScript(target: string, wsTarget: string, messageId: string): stri
   })();`;
 }
 
+const teardown = fileTeardown();
+
 before(async () => {
-  s = await startTestServer();
+  s = teardown.add(await startTestServer(), 'mailroom');
   const r = await sendRaw(s.smtpPort, 'a@example.test', ['b@example.test'], 'Subject: password reset\r\n\r\ncode 424242\r\n');
   id = /queued as (\S+)/.exec(r!.text)![1]!;
   attacker = createServer((req, res) => {
@@ -75,15 +78,11 @@ before(async () => {
     res.end(`<!doctype html><title>innocent page</title><script>${attackScript(target, target.replace('http', 'ws') + '/api/feed', id)}</script>`);
   });
   await new Promise<void>((resolve) => attacker.listen(0, '127.0.0.1', resolve));
+  teardown.defer('attacker site', () => new Promise((resolve) => attacker.close(resolve)));
   attackerPort = (attacker.address() as AddressInfo).port;
-  browser = await launchChromium(['MAP attacker.test 127.0.0.1', 'MAP evil.test 127.0.0.1']);
+  browser = teardown.add(await launchChromium(['MAP attacker.test 127.0.0.1', 'MAP evil.test 127.0.0.1']), 'chromium');
 });
 
-after(async () => {
-  await browser?.close();
-  await new Promise((resolve) => attacker?.close(resolve));
-  await s?.close();
-});
 
 /** Every response Mailroom gave to the page, for the server-side view of the attack. */
 function recordMailroomResponses(page: Page, port: string) {
@@ -123,7 +122,7 @@ test('a page on another site cannot open the feed, read the API, or change and d
   await assertMailUntouched();
 });
 
-test('DNS rebinding: a page whose name now points at 127.0.0.1 gets 403 for the UI, the API and the feed', async () => {
+test('DNS rebinding: a page whose name now points at 127.0.0.1 gets 403 for the UI, the API and the feed', async (t) => {
   const port = new URL(s.url).port;
   const evil = `http://evil.test:${port}`;
   // Chromium's Private Network Access would block the rebound requests before they reach us;
@@ -131,6 +130,7 @@ test('DNS rebinding: a page whose name now points at 127.0.0.1 gets 403 for the 
   const noPna = await launchChromium(['MAP evil.test 127.0.0.1'], [
     '--disable-features=BlockInsecurePrivateNetworkRequests,PrivateNetworkAccessSendPreflights,PrivateNetworkAccessRespectPreflightResults,LocalNetworkAccessChecks',
   ]);
+  t.after(() => noPna.close());
   const page = await noPna.context.newPage();
   // Direct loads through the rebinding name.
   for (const path of ['/', '/api/messages', `/api/messages/${id}/raw`]) {
@@ -151,6 +151,5 @@ test('DNS rebinding: a page whose name now points at 127.0.0.1 gets 403 for the 
   for (const k of ['deleteJson', 'patchJson']) assert.match(String(out[k]), /^basic 403 /, `${k}: ${out[k]}`);
   assert.ok(seen.filter((r) => r.url !== '/start').length >= 5, 'the rebound requests reached Mailroom');
   assert.ok(seen.filter((r) => r.url !== '/start').every((r) => r.status === 403), JSON.stringify(seen));
-  await noPna.close();
   await assertMailUntouched();
 });

@@ -4,7 +4,7 @@
 // navigation, no popup) and no request leaves for another host. A control page without our
 // protections proves the payloads are live.
 
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +14,7 @@ import type { Page } from 'playwright-core';
 import { startTestServer } from '../helpers/server.js';
 import { compose, queuedId, sendRawMail } from '../helpers/mail.js';
 import { launchChromium, type Chromium } from '../helpers/chromium.js';
+import { fileTeardown } from '../helpers/teardown.js';
 import { webRoot as builtUi } from '../../server/paths.js';
 import type { Mailroom } from '../../server/start.js';
 import type { MessageDetail } from '../../server/mail/types.js';
@@ -52,9 +53,12 @@ let browser: Chromium;
 let harnessDir: string;
 const ids: string[] = [];
 
+const teardown = fileTeardown();
+
 before(async () => {
   // A page from the Mailroom origin that frames every preview the way the inbox does.
   harnessDir = mkdtempSync(join(tmpdir(), 'mailroom-harness-'));
+  teardown.defer('harness dir', () => rmSync(harnessDir, { recursive: true, force: true }));
   writeFileSync(join(harnessDir, 'index.html'), '<!doctype html><meta charset="utf-8"><title>harness</title><body><script type="module" src="/harness.js"></script></body>');
   writeFileSync(
     join(harnessDir, 'harness.js'),
@@ -70,7 +74,7 @@ before(async () => {
      })));
      console.log('HARNESS-READY ' + messages.length);`,
   );
-  s = await startTestServer({}, { webRoot: harnessDir });
+  s = teardown.add(await startTestServer({}, { webRoot: harnessDir }), 'mailroom');
   const send = async (options: Parameters<typeof compose>[0]) => {
     const raw = await compose({ from: 'a@example.test', to: 'b@example.test', ...options });
     ids.push(queuedId(await sendRawMail(s.smtpPort, raw, { from: 'a@example.test', to: ['b@example.test'] })));
@@ -87,15 +91,9 @@ before(async () => {
       { filename: `"><img src=x onerror=${run('filename')}>.txt`, content: 'x' },
     ],
   });
-  browser = await launchChromium();
+  browser = teardown.add(await launchChromium(), 'chromium');
 });
 
-after(async () => {
-  await browser?.close();
-  await ui?.close();
-  await s?.close();
-  rmSync(harnessDir, { recursive: true, force: true });
-});
 
 interface Watch {
   markers: string[];
@@ -209,7 +207,7 @@ test('SVG, HTML and mislabelled attachments, and the raw message, opened directl
 
 test('the inbox UI with hostile subjects, names and bodies: nothing runs, nothing leaves', async () => {
   assert.ok(existsSync(join(builtUi, 'index.html')), 'web UI built (npm test builds it first)');
-  ui = await startTestServer({}, { webRoot: builtUi });
+  ui = teardown.add(await startTestServer({}, { webRoot: builtUi }), 'ui server');
   for (const id of ids) {
     const raw = Buffer.from(await (await fetch(`${s.url}/api/messages/${id}/raw`)).arrayBuffer());
     await sendRawMail(ui.smtpPort, raw, { from: 'a@example.test', to: ['b@example.test'] });

@@ -10,10 +10,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startMailroom } from '../../server/in-process.js';
 import { smtpTransport } from '../helpers/mail.js';
+import { fileTeardown } from '../helpers/teardown.js';
 
 const cli = fileURLToPath(new URL('../../dist/server/cli.js', import.meta.url));
-const mr = await startMailroom();
-after(() => mr.close());
+const teardown = fileTeardown();
+const mr = teardown.add(await startMailroom(), 'mr');
 const smtpArg = `127.0.0.1:${mr.smtpPort}`;
 const tmp = await mkdtemp(join(tmpdir(), 'mailroom-cli-'));
 after(() => rm(tmp, { recursive: true, force: true }));

@@ -2,21 +2,22 @@
 // the cy stand-in against a live Mailroom, with the base URL given with and without a trailing
 // slash (1.7.0 then asks for //api/...): every command (client-packages.md section 7.4).
 
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import type { Mailroom } from '../../server/start.js';
 import { startTestServer } from '../helpers/server.js';
 import { token, transportTo } from '../helpers/compat-mail.js';
 import { Chain, installShim, run } from '../helpers/cy-shim.js';
+import { fileTeardown } from '../helpers/teardown.js';
 
 const require = createRequire(import.meta.url);
 let server: Mailroom;
 
+const teardown = fileTeardown();
 before(async () => {
-  server = await startTestServer();
+  server = teardown.add(await startTestServer(), 'server');
 });
-after(() => server.close());
 
 type Cy = Record<string, (...args: unknown[]) => Chain & Record<string, (...args: unknown[]) => Chain>>;
 

@@ -1,21 +1,22 @@
 // The real cypress-mailpit command code (2.0.0, and 1.4.0 through an npm alias), driven through
 // the cy stand-in against a live Mailroom: every parent and child command (client-packages.md 7.2).
 
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import { createRequire } from 'node:module';
 import assert from 'node:assert/strict';
 import type { Mailroom } from '../../server/start.js';
 import { startTestServer } from '../helpers/server.js';
 import { token, transportTo } from '../helpers/compat-mail.js';
 import { Chain, installShim, run } from '../helpers/cy-shim.js';
+import { fileTeardown } from '../helpers/teardown.js';
 
 const require = createRequire(import.meta.url);
 let server: Mailroom;
 
+const teardown = fileTeardown();
 before(async () => {
-  server = await startTestServer();
+  server = teardown.add(await startTestServer(), 'server');
 });
-after(() => server.close());
 
 for (const version of ['2.0.0', '1.4.0'] as const) test(`cypress-mailpit ${version}: every command`, async () => {
   const tok = token();

@@ -2,20 +2,21 @@
 // order and arrays-not-null where clients depend on them, the shared DELETE /api/v1/messages,
 // path/query decoding, and Mailpit's /api/events frames.
 
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import WebSocket from 'ws';
 import type { Mailroom } from '../../server/start.js';
 import { startTestServer } from '../helpers/server.js';
 import { token, transportTo } from '../helpers/compat-mail.js';
+import { fileTeardown } from '../helpers/teardown.js';
 
 let server: Mailroom;
 const tok = token();
 
+const teardown = fileTeardown();
 before(async () => {
-  server = await startTestServer({ maxMessageSize: 64 * 1024 });
+  server = teardown.add(await startTestServer({ maxMessageSize: 64 * 1024 }), 'server');
 });
-after(() => server.close());
 
 async function http(path: string, init: RequestInit = {}) {
   const res = await fetch(server.url + path, init);

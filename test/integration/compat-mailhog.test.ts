@@ -1,13 +1,14 @@
 // The real `mailhog` npm client against a live Mailroom: every method (client-packages.md
 // section 7.3). Messages are sent as hand-built MIME over SMTP so encodings are exact.
 
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import mailhog from 'mailhog';
 import type { Mailroom } from '../../server/start.js';
 import { startTestServer } from '../helpers/server.js';
 import { sendRaw } from '../helpers/smtp-client.js';
 import { token } from '../helpers/compat-mail.js';
+import { fileTeardown } from '../helpers/teardown.js';
 
 let server: Mailroom;
 let upstream: Mailroom; // the relay's upstream, for release
@@ -15,13 +16,10 @@ const tok = token();
 const crlf = (lines: string[]) => lines.join('\r\n');
 const wrap76 = (s: string) => s.replace(/(.{76})/g, '$1\r\n');
 
+const teardown = fileTeardown();
 before(async () => {
-  upstream = await startTestServer();
-  server = await startTestServer({ relayHost: '127.0.0.1', relayPort: upstream.smtpPort, relaySecurity: 'none', relayAllowedRecipients: /@x\.test$/i });
-});
-after(async () => {
-  await server.close();
-  await upstream.close();
+  upstream = teardown.add(await startTestServer(), 'upstream');
+  server = teardown.add(await startTestServer({ relayHost: '127.0.0.1', relayPort: upstream.smtpPort, relaySecurity: 'none', relayAllowedRecipients: /@x\.test$/i }), 'server');
 });
 
 test('mailhog package: every method', async () => {

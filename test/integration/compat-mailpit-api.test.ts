@@ -1,27 +1,25 @@
 // The real `mailpit-api` client (2.x, and 1.x through an npm alias) against a live Mailroom:
 // every client method, after sending mail with nodemailer (client-packages.md section 7.1).
 
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MailpitClient } from 'mailpit-api';
 import { MailpitClient as MailpitClientV1 } from 'mailpit-api-v1';
 import type { Mailroom } from '../../server/start.js';
 import { startTestServer } from '../helpers/server.js';
 import { PNG_1X1, token, transportTo } from '../helpers/compat-mail.js';
+import { fileTeardown } from '../helpers/teardown.js';
 
 let server: Mailroom;
 let upstream: Mailroom; // the relay's upstream, for release
 let mp: MailpitClient;
 const tok = token();
 
+const teardown = fileTeardown();
 before(async () => {
-  upstream = await startTestServer();
-  server = await startTestServer({ relayHost: '127.0.0.1', relayPort: upstream.smtpPort, relaySecurity: 'none', relayAllowedRecipients: /@x\.test$/i });
+  upstream = teardown.add(await startTestServer(), 'upstream');
+  server = teardown.add(await startTestServer({ relayHost: '127.0.0.1', relayPort: upstream.smtpPort, relaySecurity: 'none', relayAllowedRecipients: /@x\.test$/i }), 'server');
   mp = new MailpitClient(server.url + '/'); // a trailing slash is how users often configure it
-});
-after(async () => {
-  await server.close();
-  await upstream.close();
 });
 
 async function sendFixtures(): Promise<void> {

@@ -2,7 +2,7 @@
 // every stage, delays, disconnects, drops and slow DATA; rules are managed over HTTP and report
 // how often they fired; every refused attempt lands in the rejected list.
 
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import nodemailer from 'nodemailer';
 import { startTestServer } from '../helpers/server.js';
@@ -10,6 +10,7 @@ import { getJson, list } from '../helpers/api.js';
 import type { Mailroom } from '../../server/start.js';
 import type { FaultRule } from '../../server/faults/rules.js';
 import type { RejectedAttempt } from '../../server/faults/rejected-log.js';
+import { fileTeardown } from '../helpers/teardown.js';
 
 interface Outcome {
   ok: boolean;
@@ -36,10 +37,10 @@ async function send(port: number, to: string | string[] = 'user@example.test', e
 const json = (body: unknown, method = 'POST') => ({ method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 let server: Mailroom;
+const teardown = fileTeardown();
 before(async () => {
-  server = await startTestServer();
+  server = teardown.add(await startTestServer(), 'server');
 });
-after(() => server.close());
 
 async function withRule<T>(rule: object, f: (id: string) => Promise<T>): Promise<T> {
   const res = await getJson<FaultRule>(`${server.url}/api/faults/rules`, json(rule));

@@ -2,7 +2,7 @@
 // breaks) over real SMTP: every one gets 250, is stored byte for byte, parses or carries
 // parseError, and every read route (detail, raw, headers, text, html, each part) answers 200.
 
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { startTestServer } from '../helpers/server.js';
@@ -10,15 +10,16 @@ import { sendBulk } from '../helpers/bulk-smtp.js';
 import { assertEveryRouteServes } from '../helpers/routes.js';
 import { assertHealthy } from '../helpers/invariants.js';
 import type { Mailroom } from '../../server/start.js';
+import { fileTeardown } from '../helpers/teardown.js';
 
 const dir = new URL('../fixtures/', import.meta.url);
 const fixtures = readdirSync(dir).filter((f) => /^(mime|malformed)-.*\.eml$/.test(f)).sort();
 
 let s: Mailroom;
+const teardown = fileTeardown();
 before(async () => {
-  s = await startTestServer();
+  s = teardown.add(await startTestServer(), 's');
 });
-after(() => s.close());
 
 /** What the server stores: the file, with a final CRLF if it lacks one (SMTP needs it before the dot). */
 const stored = (file: Buffer) => (file.subarray(-2).equals(Buffer.from('\r\n')) ? file : Buffer.concat([file, Buffer.from('\r\n')]));

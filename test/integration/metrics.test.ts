@@ -1,13 +1,14 @@
 // GET /metrics over real HTTP: Prometheus text with Mailroom's counters and gauges, taken from
 // real SMTP traffic, API deletes, evictions, open connections and feed clients.
 
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import WebSocket from 'ws';
 import { startTestServer } from '../helpers/server.js';
 import { RawSmtp, sendRaw } from '../helpers/smtp-client.js';
 import { getJson, list } from '../helpers/api.js';
 import type { Mailroom } from '../../server/start.js';
+import { fileTeardown } from '../helpers/teardown.js';
 
 /** Parses exposition text into "name{labels}" -> value (comments dropped). */
 async function scrape(base: string): Promise<{ text: string; type: string | null; value: (series: string) => number | undefined }> {
@@ -24,10 +25,10 @@ async function scrape(base: string): Promise<{ text: string; type: string | null
 }
 
 let server: Mailroom;
+const teardown = fileTeardown();
 before(async () => {
-  server = await startTestServer({ maxMessages: 3, maxMessageSize: 4096 });
+  server = teardown.add(await startTestServer({ maxMessages: 3, maxMessageSize: 4096 }), 'server');
 });
-after(() => server.close());
 
 const message = (n: number) => `Subject: metrics ${n}\r\nFrom: a@example.test\r\n\r\nhello ${n}`;
 

@@ -2,23 +2,21 @@
 // bytes arrive as captured minus Bcc, recipients are checked, results are recorded with the
 // message, auto-relay runs after the 250 and retries transient failures.
 
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { relayTo, startTestServer } from '../helpers/server.js';
 import { getJson, list, raw } from '../helpers/api.js';
 import { sendRaw } from '../helpers/smtp-client.js';
 import type { Mailroom } from '../../server/start.js';
 import type { ReleaseRecord } from '../../server/outbound/relay.js';
+import { fileTeardown } from '../helpers/teardown.js';
 
 let upstream: Mailroom;
 let capture: Mailroom;
+const teardown = fileTeardown();
 before(async () => {
-  upstream = await startTestServer({ smtpStarttls: 'on' });
-  capture = await startTestServer(relayTo(upstream));
-});
-after(async () => {
-  await capture.close();
-  await upstream.close();
+  upstream = teardown.add(await startTestServer({ smtpStarttls: 'on' }), 'upstream');
+  capture = teardown.add(await startTestServer(relayTo(upstream)), 'capture');
 });
 
 const MESSAGE = [

@@ -1,7 +1,7 @@
 // Hostile and out-of-order SMTP commands (security-and-limits 5.2 #1, #2, header injection):
 // each gets the right reply, nothing is stored, and a fresh client is still served.
 
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startTestServer } from '../helpers/server.js';
@@ -10,12 +10,13 @@ import { raw } from '../helpers/api.js';
 import { assertHealthy } from '../helpers/invariants.js';
 import { held, memory } from '../helpers/memory.js';
 import type { Mailroom } from '../../server/start.js';
+import { fileTeardown } from '../helpers/teardown.js';
 
 let s: Mailroom;
+const teardown = fileTeardown();
 before(async () => {
-  s = await startTestServer();
+  s = teardown.add(await startTestServer(), 's');
 });
-after(() => s.close());
 
 async function greeted(): Promise<RawSmtp> {
   const c = await RawSmtp.open(s.smtpPort);

@@ -2,7 +2,7 @@
 // invalid UTF-8, deep and wide MIME. Every message gets 250, is stored byte for byte, parses or
 // carries parseError, and every API route answers for it with valid UTF-8.
 
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startTestServer } from '../helpers/server.js';
@@ -14,12 +14,13 @@ import { openFeed } from '../helpers/feed.js';
 import { held, memory } from '../helpers/memory.js';
 import type { Mailroom } from '../../server/start.js';
 import type { MessageSummary } from '../../server/mail/types.js';
+import { fileTeardown } from '../helpers/teardown.js';
 
 let s: Mailroom;
+const teardown = fileTeardown();
 before(async () => {
-  s = await startTestServer();
+  s = teardown.add(await startTestServer(), 's');
 });
-after(() => s.close());
 
 const CEILING_MS = 3000; // not a speed bound: catches quadratic blow-ups (2 MiB of header in O(n²) takes minutes)
 

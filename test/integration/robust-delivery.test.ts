@@ -2,19 +2,20 @@
 // recipients, abrupt disconnects at every phase, the end-of-data marker split at every offset
 // and a message written one byte at a time. Nothing partial is stored; whole ones are exact.
 
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startTestServer } from '../helpers/server.js';
 import { RawSmtp } from '../helpers/smtp-client.js';
 import { assertHealthy } from '../helpers/invariants.js';
 import type { Mailroom } from '../../server/start.js';
+import { fileTeardown } from '../helpers/teardown.js';
 
 let s: Mailroom;
+const teardown = fileTeardown();
 before(async () => {
-  s = await startTestServer();
+  s = teardown.add(await startTestServer(), 's');
 });
-after(() => s.close());
 
 async function inData(): Promise<RawSmtp> {
   const c = await RawSmtp.open(s.smtpPort);

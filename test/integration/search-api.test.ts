@@ -1,11 +1,12 @@
 // Every search filter through the HTTP API, over messages sent for real over SMTP (nodemailer).
 
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import nodemailer from 'nodemailer';
 import { startTestServer } from '../helpers/server.js';
 import { getJson, type ListBody } from '../helpers/api.js';
 import type { Mailroom } from '../../server/start.js';
+import { fileTeardown } from '../helpers/teardown.js';
 
 let server: Mailroom;
 let now = 0;
@@ -15,8 +16,9 @@ function transport(user?: string) {
   return nodemailer.createTransport({ host: '127.0.0.1', port: server.smtpPort, ignoreTLS: true, ...(user ? { auth: { user, pass: 'x' } } : {}) });
 }
 
+const teardown = fileTeardown();
 before(async () => {
-  server = await startTestServer();
+  server = teardown.add(await startTestServer(), 'server');
   const koeln = await transport('Suite-A').sendMail({
     from: 'Alice Ärger <alice@example.test>',
     to: 'Bob <bob+welcome@example.test>',
@@ -49,7 +51,6 @@ before(async () => {
   assert.equal(r.status, 200);
   now = Date.now();
 });
-after(() => server.close());
 
 async function search(query: string, tz = 'UTC', extra = ''): Promise<string[]> {
   const { status, body } = await getJson<ListBody>(`${server.url}/api/messages?query=${encodeURIComponent(query)}&tz=${encodeURIComponent(tz)}${extra}`);

@@ -1,6 +1,6 @@
 // Mail sent over real SMTP comes back through the API exactly as sent.
 
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { startTestServer } from '../helpers/server.js';
@@ -8,12 +8,13 @@ import { compose, queuedId, sendRawMail, smtpTransport } from '../helpers/mail.j
 import { detail, getJson, list, raw } from '../helpers/api.js';
 import { sendRaw } from '../helpers/smtp-client.js';
 import type { Mailroom } from '../../server/start.js';
+import { fileTeardown } from '../helpers/teardown.js';
 
 let server: Mailroom;
+const teardown = fileTeardown();
 before(async () => {
-  server = await startTestServer({ smtpStarttls: 'on' });
+  server = teardown.add(await startTestServer({ smtpStarttls: 'on' }), 'server');
 });
-after(() => server.close());
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');

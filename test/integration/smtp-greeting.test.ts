@@ -1,17 +1,18 @@
 // smtp-server delays its 220 greeting by a hard-coded 100 ms; Mailroom must greet at once.
 // This test fails if that delay comes back (e.g. after an smtp-server upgrade).
 
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestServer } from '../helpers/server.js';
 import { RawSmtp } from '../helpers/smtp-client.js';
 import type { Mailroom } from '../../server/start.js';
+import { fileTeardown } from '../helpers/teardown.js';
 
 let server: Mailroom;
+const teardown = fileTeardown();
 before(async () => {
-  server = await startTestServer();
+  server = teardown.add(await startTestServer(), 'server');
 });
-after(() => server.close());
 
 test('the 220 greeting arrives without the 100 ms early-talker delay', async () => {
   const samples: number[] = [];

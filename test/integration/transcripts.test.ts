@@ -2,7 +2,7 @@
 // AUTH secrets masked, DATA summarised by size, TLS details, client address) and for recent
 // sessions, including ones that delivered nothing.
 
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import nodemailer from 'nodemailer';
 import { startTestServer } from '../helpers/server.js';
@@ -11,12 +11,13 @@ import { RawSmtp } from '../helpers/smtp-client.js';
 import type { Mailroom } from '../../server/start.js';
 import type { MessageTranscript, SessionInfo } from '../../server/sessions/sessions.js';
 import type { TranscriptEntry } from '../../server/sessions/session-log.js';
+import { fileTeardown } from '../helpers/teardown.js';
 
 let server: Mailroom;
+const teardown = fileTeardown();
 before(async () => {
-  server = await startTestServer({ smtpStarttls: 'on' });
+  server = teardown.add(await startTestServer({ smtpStarttls: 'on' }), 'server');
 });
-after(() => server.close());
 
 const PASSWORD = 'pa55-w0rd-zebra';
 const transcriptOf = async (id: string) => getJson<MessageTranscript & { error?: { code: string } }>(`${server.url}/api/messages/${id}/transcript`);

@@ -1,0 +1,76 @@
+// Runs before `npm test`: makes sure the Debian tools the tests drive are here. A missing tool is
+// installed with apt-get when this runs as root on a machine that has it (one line says so);
+// otherwise the run stops at once with one line naming the command to run. A test that needs a
+// tool is never skipped for want of it.
+//
+// A tool the developer named explicitly ($CHROMIUM) is never replaced: when it does not exist,
+// this warns and lets the suites that need it fail, each with one line.
+
+import { spawnSync } from 'node:child_process';
+import { CHROMIUM_INSTALL_HINT, findChromium, which } from './helpers/find-chromium.js';
+
+interface Need {
+  /** What the tests call it. */
+  what: string;
+  /** The Debian package that provides it. */
+  debianPackage: string;
+  /** Where it is, or why it is not usable; `explicit` when an environment variable named it. */
+  find(): { path: string | null; detail: string; explicit: boolean };
+  /** The command a developer runs by hand when this script cannot install it. */
+  hint: string;
+}
+
+const NEEDS: Need[] = [
+  {
+    what: 'Chromium (browser tests)',
+    debianPackage: 'chromium',
+    find: () => {
+      const c = findChromium();
+      return { path: c.path, detail: c.detail, explicit: c.fromEnv !== null };
+    },
+    hint: CHROMIUM_INSTALL_HINT,
+  },
+];
+
+function fail(line: string): never {
+  process.stderr.write(`npm test: ${line}\n`);
+  process.exit(1);
+}
+
+function canInstall(): boolean {
+  return process.getuid?.() === 0 && which('apt-get') !== null;
+}
+
+function aptGet(args: string[]): void {
+  const r = spawnSync('apt-get', args, {
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  if (r.status !== 0) {
+    const tail = `${r.stderr ?? ''}${r.error?.message ?? ''}`.trim().split('\n').slice(-3).join(' | ');
+    fail(`apt-get ${args.join(' ')} failed (${r.status ?? r.signal}): ${tail}`);
+  }
+}
+
+const missing = NEEDS.map((need) => ({ need, found: need.find() })).filter(({ found }) => !found.path);
+
+for (const { need, found } of missing.filter(({ found }) => found.explicit)) {
+  process.stderr.write(`npm test: ${need.what}: ${found.detail}; the suites that need it will fail\n`);
+}
+
+const toInstall = missing.filter(({ found }) => !found.explicit);
+if (toInstall.length) {
+  const names = toInstall.map(({ need }) => need.what).join(', ');
+  const packages = toInstall.map(({ need }) => need.debianPackage);
+  if (!canInstall()) {
+    fail(`${names} missing (${toInstall.map(({ found }) => found.detail).join('; ')}); run: sudo ${toInstall.map(({ need }) => need.hint).join('; sudo ')}`);
+  }
+  process.stdout.write(`npm test: ${names} missing; installing Debian's ${packages.join(' ')} with apt-get (once)\n`);
+  aptGet(['update', '-qq']);
+  aptGet(['install', '-y', '-qq', '--no-install-recommends', ...packages]);
+  for (const { need } of toInstall) {
+    const again = need.find();
+    if (!again.path) fail(`${need.what} still missing after installing ${need.debianPackage}: ${again.detail}`);
+  }
+}

@@ -8,6 +8,7 @@ import { waitCommand } from './cli/wait.js';
 import { sendCommand } from './cli/send.js';
 import { ingestCommand } from './cli/ingest.js';
 import { exportCommand } from './cli/export.js';
+import { version } from './paths.js';
 
 const COMMANDS: CommandDef[] = [waitCommand, sendCommand, ingestCommand, exportCommand];
 
@@ -17,11 +18,17 @@ function commandsHelp(): string {
     'Commands (mailroom <command> --help for their options):',
     `  ${'serve'.padEnd(width)}  run the server (the default when no command is given)`,
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'mailroom --version prints the version.',
   ].join('\n');
 }
 
 async function main(argv: string[]): Promise<number> {
   const [first, ...rest] = argv;
+  if (first === '--version' || first === '-v') {
+    process.stdout.write(`${version}\n`);
+    return 0;
+  }
   if (first === 'serve') return serve(rest, commandsHelp());
   if (first === 'help') {
     const cmd = COMMANDS.find((c) => c.name === rest[0]);

@@ -1,4 +1,4 @@
-// `mailroom/client`: the typed test client and the helpers that read links and codes out of mail.
+// `mailroom-server/client`: the typed test client and the helpers that read links and codes out of mail.
 // No runtime dependencies beyond Node's fetch; safe to import without starting a server.
 
 export { MailroomClient, createClient, DEFAULT_TIMEOUT_MS, type ClientOptions, type ListOptions, type Message, type MessagePage, type MessagePredicate, type WaitOptions } from './client.js';

@@ -5,8 +5,8 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import nodemailer from 'nodemailer';
-import { startMailroom, type InProcessMailroom } from 'mailroom';
-import { code, firstLink } from 'mailroom/client';
+import { startMailroom, type InProcessMailroom } from 'mailroom-server';
+import { code, firstLink } from 'mailroom-server/client';
 import { fileTeardown } from '../helpers/teardown.js';
 
 let mailroom: InProcessMailroom;

@@ -13,8 +13,8 @@ import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import { chromium, type BrowserContext } from 'playwright-core';
-import { startMailroom, type InProcessMailroom } from 'mailroom';
-import { firstLink } from 'mailroom/client';
+import { startMailroom, type InProcessMailroom } from 'mailroom-server';
+import { firstLink } from 'mailroom-server/client';
 import { CHROMIUM_ARGS, requireChromium } from '../helpers/find-chromium.js';
 import { fileTeardown } from '../helpers/teardown.js';
 

@@ -18,12 +18,20 @@ export interface CliServer {
 }
 
 /** Starts `mailroom` on loopback port 0 with extra flags; rejects if it exits or is not ready in time. */
-export function startCli(args: string[], env: Record<string, string> = {}, timeoutMs = 30_000): Promise<CliServer> {
+export async function startCli(args: string[], env: Record<string, string> = {}, timeoutMs = 30_000): Promise<CliServer> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli.ts', '--smtp', '127.0.0.1:0', '--listen', '127.0.0.1:0', '--log-level', 'info', ...args], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  return { child, ...(await readyLine(child, timeoutMs)) };
+}
+
+/**
+ * Waits for the 'mailroom ready' log line of a started server process (run with --log-level info)
+ * and reads its ports; kills the process and rejects if it exits first or is not ready in time.
+ */
+export function readyLine(child: ChildProcess, timeoutMs = 30_000): Promise<Omit<CliServer, 'child'>> {
   const lines: string[] = [];
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -42,7 +50,7 @@ export function startCli(args: string[], env: Record<string, string> = {}, timeo
       if (!line.includes('"mailroom ready"')) return;
       const entry = JSON.parse(line) as { smtp: string; http: string };
       clearTimeout(timer);
-      resolve({ child, smtpPort: Number(entry.smtp.split(':').pop()), url: entry.http, lines, exited });
+      resolve({ smtpPort: Number(entry.smtp.split(':').pop()), url: entry.http, lines, exited });
     });
   });
 }

@@ -1,4 +1,4 @@
-// mailroom/client against a real server: every method, query and predicate waits, typed errors.
+// mailroom-server/client against a real server: every method, query and predicate waits, typed errors.
 
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';

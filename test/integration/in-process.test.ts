@@ -1,4 +1,4 @@
-// startMailroom() as a test runner uses it: the package entry ('mailroom'), several instances in
+// startMailroom() as a test runner uses it: the package entry ('mailroom-server'), several instances in
 // one process, and close() that leaves no handle open (the child process must exit by itself).
 
 import { test } from 'node:test';
@@ -10,8 +10,8 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 
 // Runs in a child through the built package exports; it never calls process.exit.
 const script = `
-import { startMailroom } from 'mailroom';
-import { createClient, code } from 'mailroom/client';
+import { startMailroom } from 'mailroom-server';
+import { createClient, code } from 'mailroom-server/client';
 import nodemailer from 'nodemailer';
 const a = await startMailroom();
 const b = await startMailroom();

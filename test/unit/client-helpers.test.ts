@@ -1,4 +1,4 @@
-// The pure helpers of mailroom/client (links, firstLink, code) and of the CLI (addresses, mbox,
+// The pure helpers of mailroom-server/client (links, firstLink, code) and of the CLI (addresses, mbox,
 // Bcc removal, export names, SMTP data encoding), table-driven.
 
 import { test } from 'node:test';

@@ -1,7 +1,7 @@
 // Starts Mailroom once before all test files and hands its address to them with provide/inject.
 
 import type { TestProject } from 'vitest/node';
-import { startMailroom } from 'mailroom';
+import { startMailroom } from 'mailroom-server';
 
 export default async function setup(project: TestProject) {
   const mailroom = await startMailroom();

@@ -2,7 +2,7 @@
 
 import { expect, inject, test } from 'vitest';
 import nodemailer from 'nodemailer';
-import { createClient, firstLink } from 'mailroom/client';
+import { createClient, firstLink } from 'mailroom-server/client';
 
 const mailroom = createClient(inject('mailroomUrl'));
 

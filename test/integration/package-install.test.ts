@@ -1,0 +1,100 @@
+// The package as a user gets it: `npm pack` holds only what runs (built server, built UI, type
+// declarations, README, LICENSE) under 1 MB; installed from the tarball into an empty ESM project,
+// `npx mailroom` serves and captures mail, both entry points import in plain Node (no tsx, no
+// bundler), and a global install answers `mailroom --version`.
+// Installs run with --ignore-scripts --prefer-offline and copy better-sqlite3's native binary from
+// this checkout (same lockfile version, same Node), as the Docker replay does: compiling it again
+// takes minutes on a 2-core machine.
+
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile, spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { readyLine } from '../helpers/cli-process.js';
+import { sendRaw } from '../helpers/smtp-client.js';
+import { fileTeardown } from '../helpers/teardown.js';
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name: string; version: string };
+const NATIVE = 'better-sqlite3/build/Release/better_sqlite3.node';
+const INSTALL_FLAGS = ['--prefer-offline', '--ignore-scripts', '--no-audit', '--no-fund'];
+
+const teardown = fileTeardown();
+let work: string;
+let tarball: string;
+let files: string[];
+
+before(async () => {
+  assert.ok(existsSync(join(root, 'dist/server/cli.js')) && existsSync(join(root, 'dist/web/index.html')), 'run `npm run build` first (npm test does)');
+  work = mkdtempSync(join(tmpdir(), 'mailroom-pack-'));
+  teardown.defer('work dir', () => rmSync(work, { recursive: true, force: true }));
+  // --ignore-scripts: npm test has just built dist/; prepack would build it a second time.
+  const { stdout } = await run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], { cwd: root });
+  const [info] = JSON.parse(stdout) as Array<{ filename: string; files: Array<{ path: string }> }>;
+  tarball = join(work, info!.filename);
+  files = info!.files.map((f) => f.path);
+});
+
+test('the tarball is mailroom-server, holds only what runs, and is under 1 MB', () => {
+  assert.equal(pkg.name, 'mailroom-server');
+  assert.ok(statSync(tarball).size < 1_000_000, `${statSync(tarball).size} bytes`);
+  for (const must of ['package.json', 'README.md', 'LICENSE', 'dist/server/cli.js', 'dist/server/index.js', 'dist/server/index.d.ts', 'dist/server/client/index.js', 'dist/server/client/index.d.ts', 'dist/web/index.html']) {
+    assert.ok(files.includes(must), `${must} is in the tarball`);
+  }
+  const stray = files.filter((f) => !/^(package\.json|README\.md|LICENSE|dist\/server\/.*\.(js|d\.ts)|dist\/web\/.*)$/.test(f));
+  assert.deepEqual(stray, [], 'no sources, tests, maps or configuration');
+});
+
+test('installed into an empty ESM project: npx mailroom serves, captures a message, and both entry points import in plain Node', async () => {
+  const project = join(work, 'app');
+  cpSync(join(root, 'test/fixtures/empty-esm-project'), project, { recursive: true });
+  await run('npm', ['install', ...INSTALL_FLAGS, tarball], { cwd: project, timeout: 120_000 });
+  cpSync(join(root, 'node_modules', NATIVE), join(project, 'node_modules', NATIVE));
+
+  const { stdout: printed } = await run('npx', ['mailroom', '--version'], { cwd: project });
+  assert.equal(printed.trim(), pkg.version);
+
+  // npx runs the server as its own child: start it in a process group and stop the whole group.
+  const child = spawn('npx', ['mailroom', '--smtp', '127.0.0.1:0', '--listen', '127.0.0.1:0', '--log-level', 'info'], { cwd: project, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  teardown.defer('npx mailroom', () => stopGroup(child));
+  const ready = await readyLine(child);
+  await sendRaw(ready.smtpPort, 'app@example.test', ['new.user@example.test'], 'Subject: welcome from the tarball\r\n\r\nhello\r\n');
+
+  // A plain-Node ESM script in the project: the two entry points, the in-process server, and the
+  // client reading the message that `npx mailroom` captured.
+  writeFileSync(
+    join(project, 'check.mjs'),
+    `import { startMailroom } from 'mailroom-server';
+     import { MailroomClient } from 'mailroom-server/client';
+     const inProcess = await startMailroom();
+     const own = await inProcess.client.list();
+     await inProcess.close();
+     const client = new MailroomClient(process.argv[2]);
+     const mail = await client.waitForMessage('new.user@example.test', { timeout: 5000 });
+     console.log(JSON.stringify({ own: own.total, subject: mail.subject }));`,
+  );
+  const { stdout } = await run(process.execPath, ['check.mjs', ready.url], { cwd: project, timeout: 30_000 });
+  assert.deepEqual(JSON.parse(stdout), { own: 0, subject: 'welcome from the tarball' });
+});
+
+test('npm install -g puts mailroom on PATH; --version prints the version', async () => {
+  const prefix = join(work, 'global');
+  await run('npm', ['install', '-g', '--prefix', prefix, ...INSTALL_FLAGS, tarball], { timeout: 120_000 });
+  cpSync(join(root, 'node_modules', NATIVE), join(prefix, 'lib/node_modules/mailroom-server/node_modules', NATIVE));
+  const { stdout } = await run(join(prefix, 'bin/mailroom'), ['--version']);
+  assert.equal(stdout.trim(), pkg.version);
+});
+
+/** SIGTERM to the child's process group; resolves once the child itself has exited. */
+function stopGroup(child: ReturnType<typeof spawn>): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    process.kill(-child.pid!, 'SIGTERM');
+  });
+}

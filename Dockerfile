@@ -9,13 +9,15 @@ FROM node:20-bookworm AS build
 WORKDIR /app
 # .npmrc: legacy-peer-deps, so the dev-only Cypress plugins used by the compat tests do not pull in Cypress.
 COPY package.json package-lock.json .npmrc ./
-RUN npm ci --no-audit --no-fund
+# --ignore-scripts: the package's prepare step builds, and the sources are not here yet;
+# npm rebuild then runs the dependencies' own install steps (better-sqlite3's native build).
+RUN npm ci --ignore-scripts --no-audit --no-fund && npm rebuild
 COPY tsconfig.json ./
 COPY server ./server
 COPY web ./web
 RUN npm run build
 # Production dependencies only; built here, where compilers exist (better-sqlite3 is native).
-RUN npm ci --omit=dev --no-audit --no-fund
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm rebuild
 
 # ---- runtime: slim Node, production dependencies and dist/ only, unprivileged
 FROM node:20-bookworm-slim AS runtime

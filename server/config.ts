@@ -27,6 +27,7 @@ export interface Config {
   maxStoreBytes: number;
   allowedHosts: string[];
   logLevel: string;
+  quiet: boolean;
   maxWait: number;
   faults: string;
   faultsFile: string;
@@ -121,6 +122,7 @@ export const OPTIONS = [
   opt({ key: 'maxStoreBytes', flag: 'max-store-bytes', default: '512MiB', help: 'Total bytes of stored messages; the oldest are evicted to stay under it', parse: parseBytes }),
   opt({ key: 'allowedHosts', flag: 'allowed-hosts', default: '', help: 'Extra Host names the HTTP server answers (comma-separated); loopback names, IP literals and single-label names are always allowed', parse: parseList }),
   opt({ key: 'logLevel', flag: 'log-level', default: 'info', help: `Log level: ${LOG_LEVELS.join(', ')}`, parse: (v) => { if (!LOG_LEVELS.includes(v)) throw new Error(`expected one of ${LOG_LEVELS.join(', ')}`); return v; } }),
+  opt({ key: 'quiet', flag: 'quiet', default: 'false', help: "No start-up banner; the 'mailroom ready' log line (JSON, at info) gives the addresses instead", parse: parseBool }),
   opt({ key: 'maxWait', flag: 'max-wait', default: '5m', help: 'Longest one GET /api/messages/wait is held open; longer timeouts are cut to this', parse: parseDuration }),
   opt({ key: 'faults', flag: 'faults', default: '', help: 'Failure-injection rules, comma-separated stage:what[:when], e.g. rcpt:451:p=0.5,data:delay=2s (see "Failure injection")', parse: (v) => { parseCompactRules(v).forEach(validateRule); return v; } }),
   opt({ key: 'faultsFile', flag: 'faults-file', default: '', help: 'JSON file of failure-injection rules loaded at start (see "Failure injection")', parse: (v) => v }),
@@ -207,6 +209,7 @@ export function resolveConfig(argv: readonly string[], env: Readonly<Record<stri
     if (!spec) throw new ConfigError(`unknown option --${name} (see --help)`);
     let value: string | undefined;
     if (eq !== -1) value = arg.slice(eq + 1);
+    else if (spec.parse === parseBool && !isBoolWord(argv[i + 1])) value = 'true'; // a bare --quiet
     else {
       value = argv[i + 1];
       if (value === undefined || value.startsWith('--')) throw new ConfigError(`option --${name} needs a value`);
@@ -224,6 +227,8 @@ export function resolveConfig(argv: readonly string[], env: Readonly<Record<stri
   return c;
 }
 
+const isBoolWord = (v: string | undefined) => v !== undefined && /^(1|0|true|false|yes|no|on|off)$/i.test(v.trim());
+
 /** The --help text, generated from OPTIONS. */
 export function helpText(): string {
   const lines = [
@@ -234,7 +239,8 @@ export function helpText(): string {
     'Options (flag, env var, default):',
   ];
   for (const spec of OPTIONS as readonly OptionSpecAny[]) {
-    lines.push(`  --${spec.flag} <value>   (${spec.env}, default: ${spec.default === '' ? 'none' : spec.default})`);
+    const value = spec.parse === parseBool ? '[true|false]' : '<value>';
+    lines.push(`  --${spec.flag} ${value}   (${spec.env}, default: ${spec.default === '' ? 'none' : spec.default})`);
     lines.push(`      ${spec.help}`);
   }
   lines.push('  --help            show this text');

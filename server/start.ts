@@ -27,6 +27,8 @@ export interface StartOptions {
   tls?: TlsMaterial;
   /** Web bundle directory; null serves no UI. Defaults to dist/web in the package. */
   webRoot?: string | null;
+  /** Log the 'mailroom ready' line (info) with the addresses; off when the CLI prints its banner instead. */
+  logReady?: boolean;
 }
 
 /** A running Mailroom. */
@@ -77,7 +79,7 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
   const needTls = starttls || config.smtps !== null;
   const tls = options.tls ?? (needTls ? await loadTls(config.smtpTlsCert, config.smtpTlsKey, config.smtpHostname) : null);
   const https = config.uiTlsCert
-    ? await loadTls(config.uiTlsCert, config.uiTlsKey, config.smtpHostname)
+    ? await loadTls(config.uiTlsCert, config.uiTlsKey, config.smtpHostname, { cert: '--ui-tls-cert', key: '--ui-tls-key' })
     : config.uiTls
       ? (tls ?? (await loadTls(config.smtpTlsCert, config.smtpTlsKey, config.smtpHostname)))
       : null;
@@ -169,7 +171,14 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
 
   try {
     await smtp.start();
-    await app.listen({ host: config.listen.host, port: config.listen.port });
+    // fastify logs "Server listening at …" at info; the ready line (or the CLI's banner) says more.
+    const level = app.log.level;
+    if (level === 'info') app.log.level = 'warn';
+    try {
+      await app.listen({ host: config.listen.host, port: config.listen.port });
+    } finally {
+      app.log.level = level;
+    }
   } catch (err) {
     feed.close();
     mailpitFeed.close();
@@ -183,7 +192,7 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
   ready = true;
   const httpPort = (app.server.address() as AddressInfo).port;
   const url = `${https ? 'https' : 'http'}://${urlHost(config.listen.host)}:${httpPort}`;
-  log.info({ smtp: `${config.smtp.host}:${smtp.port}`, http: url, smtps: smtp.smtpsPort ?? undefined, dataDir: config.dataDir || undefined, messages: store.stats().count }, 'mailroom ready');
+  if (options.logReady !== false) log.info({ smtp: `${config.smtp.host}:${smtp.port}`, http: url, smtps: smtp.smtpsPort ?? undefined, dataDir: config.dataDir || undefined, messages: store.stats().count }, 'mailroom ready');
 
   let closing: Promise<void> | null = null;
   return {

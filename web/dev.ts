@@ -21,7 +21,7 @@ const flag = (name: string, fallback: string) => {
 };
 const serverArgs = ['--smtp', flag('--smtp', '127.0.0.1:1025'), '--listen', flag('--listen', '127.0.0.1:8025'), ...args.filter((a, i) => !['--smtp', '--listen'].includes(a) && !['--smtp', '--listen'].includes(args[i - 1] ?? ''))];
 
-const server = spawn(process.execPath, [fileURLToPath(import.meta.resolve('tsx/cli')), 'watch', '--clear-screen=false', 'server/cli.ts', ...serverArgs, '--log-level', flag('--log-level', 'info')], {
+const server = spawn(process.execPath, [fileURLToPath(import.meta.resolve('tsx/cli')), 'watch', '--clear-screen=false', 'server/cli.ts', ...serverArgs, '--log-level', flag('--log-level', 'info'), '--quiet'], {
   cwd: root,
   stdio: ['ignore', 'pipe', 'inherit'],
 });

@@ -2,7 +2,10 @@
 
 import { ConfigError, helpText, resolveConfig } from '../config.js';
 import { tuneHeapWhileServing } from '../heap-tuning.js';
-import { start } from '../start.js';
+import { start, type Mailroom } from '../start.js';
+import { version } from '../paths.js';
+import { banner } from './banner.js';
+import { explainStartError } from './start-errors.js';
 
 /** Starts the server; resolves with an exit code, or -1 while it keeps running. */
 export async function serve(argv: string[], commandsHelp: string): Promise<number> {
@@ -20,7 +23,16 @@ export async function serve(argv: string[], commandsHelp: string): Promise<numbe
     }
     throw err;
   }
-  const mailroom = await start(config);
+  let mailroom: Mailroom;
+  try {
+    mailroom = await start(config, { logReady: config.quiet });
+  } catch (err) {
+    const failure = explainStartError(err, config);
+    if (!failure) throw err;
+    process.stderr.write(`mailroom: ${failure.line}\n`);
+    return failure.code;
+  }
+  if (!config.quiet) process.stdout.write(banner(mailroom, version));
   tuneHeapWhileServing();
   let stopping = false;
   const stop = (signal: string) => {

@@ -19,7 +19,7 @@ export interface CliServer {
 
 /** Starts `mailroom` on loopback port 0 with extra flags; rejects if it exits or is not ready in time. */
 export async function startCli(args: string[], env: Record<string, string> = {}, timeoutMs = 30_000): Promise<CliServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli.ts', '--smtp', '127.0.0.1:0', '--listen', '127.0.0.1:0', '--log-level', 'info', ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli.ts', '--smtp', '127.0.0.1:0', '--listen', '127.0.0.1:0', '--log-level', 'info', '--quiet', ...args], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -28,8 +28,9 @@ export async function startCli(args: string[], env: Record<string, string> = {},
 }
 
 /**
- * Waits for the 'mailroom ready' log line of a started server process (run with --log-level info)
- * and reads its ports; kills the process and rejects if it exits first or is not ready in time.
+ * Waits for the 'mailroom ready' log line of a started server process (run with --log-level info
+ * and --quiet: without --quiet the banner replaces it) and reads its ports; kills the process and
+ * rejects if it exits first or is not ready in time.
  */
 export function readyLine(child: ChildProcess, timeoutMs = 30_000): Promise<Omit<CliServer, 'child'>> {
   const lines: string[] = [];

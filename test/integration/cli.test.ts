@@ -25,7 +25,7 @@ test('a bad value exits 2 with a message naming the option', () => {
 });
 
 test('starts from flags and env, captures mail, logs one line per message, stops on SIGTERM', async () => {
-  const child = spawn(process.execPath, [cli, '--smtp', '127.0.0.1:0', '--listen', '127.0.0.1:0'], {
+  const child = spawn(process.execPath, [cli, '--smtp', '127.0.0.1:0', '--listen', '127.0.0.1:0', '--quiet'], {
     env: { ...process.env, MAILROOM_MAX_MESSAGES: '5' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

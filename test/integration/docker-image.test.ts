@@ -111,7 +111,7 @@ test('the production install has no dev dependencies and --help works', async ()
 
 test('the production install starts from MAILROOM_* env, serves the UI, takes mail, persists, and passes its healthcheck', async () => {
   const data = join(dir, 'data');
-  const env = { ...process.env, NODE_ENV: 'production', MAILROOM_SMTP: '127.0.0.1:0', MAILROOM_LISTEN: '127.0.0.1:0', MAILROOM_DATA_DIR: data, MAILROOM_LOG_LEVEL: 'info' };
+  const env = { ...process.env, NODE_ENV: 'production', MAILROOM_SMTP: '127.0.0.1:0', MAILROOM_LISTEN: '127.0.0.1:0', MAILROOM_DATA_DIR: data, MAILROOM_LOG_LEVEL: 'info', MAILROOM_QUIET: 'true' };
   const child = spawn(process.execPath, ['dist/server/cli.js'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise((r) => child.once('exit', r));
   try {

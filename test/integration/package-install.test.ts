@@ -60,7 +60,7 @@ test('installed into an empty ESM project: npx mailroom serves, captures a messa
   assert.equal(printed.trim(), pkg.version);
 
   // npx runs the server as its own child: start it in a process group and stop the whole group.
-  const child = spawn('npx', ['mailroom', '--smtp', '127.0.0.1:0', '--listen', '127.0.0.1:0', '--log-level', 'info'], { cwd: project, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn('npx', ['mailroom', '--smtp', '127.0.0.1:0', '--listen', '127.0.0.1:0', '--log-level', 'info', '--quiet'], { cwd: project, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   teardown.defer('npx mailroom', () => stopGroup(child));
   const ready = await readyLine(child);
   await sendRaw(ready.smtpPort, 'app@example.test', ['new.user@example.test'], 'Subject: welcome from the tarball\r\n\r\nhello\r\n');

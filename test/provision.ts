@@ -7,7 +7,7 @@
 // this warns and lets the suites that need it fail, each with one line.
 
 import { spawnSync } from 'node:child_process';
-import { CHROMIUM_INSTALL_HINT, findChromium, which } from './helpers/find-chromium.js';
+import { findChromium, which } from './helpers/find-chromium.js';
 
 interface Need {
   /** What the tests call it. */
@@ -16,8 +16,20 @@ interface Need {
   debianPackage: string;
   /** Where it is, or why it is not usable; `explicit` when an environment variable named it. */
   find(): { path: string | null; detail: string; explicit: boolean };
-  /** The command a developer runs by hand when this script cannot install it. */
-  hint: string;
+  /** Another way to satisfy it, said beside the apt-get command. */
+  alternative?: string;
+}
+
+/** A command the tests run, found on PATH. */
+function command(name: string, debianPackage: string, what: string): Need {
+  return {
+    what,
+    debianPackage,
+    find: () => {
+      const path = which(name);
+      return { path, detail: path ?? `${name} is not on PATH`, explicit: false };
+    },
+  };
 }
 
 const NEEDS: Need[] = [
@@ -28,8 +40,13 @@ const NEEDS: Need[] = [
       const c = findChromium();
       return { path: c.path, detail: c.detail, explicit: c.fromEnv !== null };
     },
-    hint: CHROMIUM_INSTALL_HINT,
+    alternative: 'or set CHROMIUM=/path/to/chromium',
   },
+  // The SMTP clients people point at a mail catcher (test/integration/smtp-clients.test.ts).
+  command('swaks', 'swaks', 'swaks'),
+  command('msmtp', 'msmtp', 'msmtp'),
+  command('s-nail', 's-nail', 's-nail'),
+  command('python3', 'python3', 'python3 (smtplib)'),
 ];
 
 function fail(line: string): never {
@@ -64,7 +81,8 @@ if (toInstall.length) {
   const names = toInstall.map(({ need }) => need.what).join(', ');
   const packages = toInstall.map(({ need }) => need.debianPackage);
   if (!canInstall()) {
-    fail(`${names} missing (${toInstall.map(({ found }) => found.detail).join('; ')}); run: sudo ${toInstall.map(({ need }) => need.hint).join('; sudo ')}`);
+    const alternatives = toInstall.flatMap(({ need }) => (need.alternative ? [need.alternative] : []));
+    fail(`${names} missing (${toInstall.map(({ found }) => found.detail).join('; ')}); run: sudo apt-get install ${packages.join(' ')}${alternatives.length ? ` (${alternatives.join('; ')})` : ''}`);
   }
   process.stdout.write(`npm test: ${names} missing; installing Debian's ${packages.join(' ')} with apt-get (once)\n`);
   aptGet(['update', '-qq']);

@@ -118,14 +118,24 @@ describe('web inbox: actions', () => {
     await context.close();
   });
 
-  it('an inbox switcher with counts (remembered) and a tag list that filters', async () => {
+  it('an inbox switcher with counts (remembered), shown once there is more than one inbox, and a tag list that filters', async () => {
     await clearAll(ui.server.url);
+    await ui.send({ from: 'c@example.test', to: 'dev@example.test', subject: 'For everyone', text: 'c' });
+    const { page, context } = await ui.openInbox();
+    const sidebar = page.getByRole('navigation', { name: 'Inboxes and tags' });
+    await page.getByRole('option', { name: /For everyone/ }).waitFor();
+    // Only the "default" inbox: listing it beside "All inboxes" would say the same twice.
+    assert.equal(await sidebar.getByRole('heading', { name: 'Inboxes' }).count(), 0);
+    assert.equal(await sidebar.getByRole('button', { name: /All inboxes|default/ }).count(), 0);
+    assert.equal(await page.getByRole('option', { name: /For everyone/ }).getByText('default', { exact: true }).count(), 0, 'no inbox chip on rows');
+
     await ui.send({ from: 'a@example.test', to: 'dev@example.test', subject: 'For alpha', text: 'a', headers: { 'X-Tags': 'signup' } }, { user: 'alpha', pass: 'x' });
     await ui.send({ from: 'b@example.test', to: 'dev@example.test', subject: 'For beta', text: 'b' }, { user: 'beta', pass: 'x' });
     const inboxes = (await getJson<{ inboxes: { name: string }[] }>(`${ui.server.url}/api/inboxes`)).body.inboxes.map((i) => i.name);
     assert.ok(inboxes.includes('alpha'), 'mail is routed to an inbox per SMTP user');
-    const { page, context } = await ui.openInbox();
-    const sidebar = page.getByRole('navigation', { name: 'Inboxes and tags' });
+    // The list appears live once a second inbox exists.
+    await sidebar.getByRole('heading', { name: 'Inboxes' }).waitFor();
+    await sidebar.getByRole('button', { name: /default\s+1/ }).waitFor();
     await sidebar.getByRole('button', { name: /alpha\s+1/ }).click();
     await page.getByRole('option', { name: /For beta/ }).waitFor({ state: 'detached' });
     await page.getByRole('option', { name: /For alpha/ }).waitFor();

@@ -2,7 +2,7 @@
 // and writes bench-results/bench-<time>.json (and latest.json). Bounded in count and time.
 //
 //   --quick              about a fifth of the counts (and a 20k cap) for a fast look
-//   --only a,b           groups: ingest, nodemailer, growth, api, ui, feed, greeting
+//   --only a,b           groups: startup, ingest, nodemailer, growth, api, ui, feed, greeting
 //   --client C           ingest load generator: auto (smtp-source and the lean client when
 //                        smtp-source is installed, else lean), lean, smtp-source
 //   --log-level L        the server's log level (default info, as users run it; output discarded)
@@ -26,9 +26,10 @@ import { serverBuild, startServerProcess, type ServerProcessOptions } from './se
 import { findSmtpSource } from './smtp-source.js';
 import { fmt, MB } from './stats.js';
 import { DEFAULT_ROW_SELECTOR, uiFirstRows, type UiResult } from './ui.js';
+import { startupRow } from './startup.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
-const GROUPS = ['ingest', 'nodemailer', 'growth', 'api', 'ui', 'feed', 'greeting'] as const;
+const GROUPS = ['startup', 'ingest', 'nodemailer', 'growth', 'api', 'ui', 'feed', 'greeting'] as const;
 
 function args(argv: string[]) {
   const o = { quick: false, only: new Set<string>(GROUPS), client: 'auto', logLevel: 'info', cap: 100_000, uiSelector: DEFAULT_ROW_SELECTOR, profile: false, nodeArgs: [] as string[], set: {} as Record<string, unknown> };
@@ -84,6 +85,22 @@ async function main(): Promise<void> {
   };
   const deadline = Date.now() + 20 * 60_000; // the whole run stops by itself
   const timeLeft = () => Date.now() < deadline;
+
+  // --- Start-up of the installed package
+  if (o.only.has('startup')) {
+    log('start-up: the packed package, installed, started 10 times');
+    const st = await startupRow(o.quick ? 5 : 10);
+    results.startup = st;
+    const m = st.mailroom;
+    const md = 'unavailable' in st.maildev ? null : st.maildev;
+    rows.push({
+      measure: `cold start of the installed package → SMTP 220 / HTTP ready (median of ${m.starts})`,
+      figure: `${fmt(m.smtp.p50, 0)} ms / ${fmt(m.http.p50, 0)} ms`,
+      target: '< 1000 ms',
+      met: Math.max(m.smtp.p50, m.http.p50) < 1000,
+      note: `first start ${fmt(m.smtp.first, 0)} / ${fmt(m.http.first, 0)} ms; tarball ${fmt(st.tarballBytes / 1024, 0)} KB; ${md ? `MailDev ${fmt(md.smtp.p50, 0)} / ${fmt(md.http.p50, 0)} ms` : (st.maildev as { unavailable: string }).unavailable}`,
+    });
+  }
 
   // --- SMTP ingest
   const smtpSource = findSmtpSource();

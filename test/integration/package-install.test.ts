@@ -1,15 +1,12 @@
 // The package as a user gets it: `npm pack` holds only what runs (built server, built UI, type
 // declarations, README, LICENSE) under 1 MB; installed from the tarball into an empty ESM project,
 // `npx mailroom` serves and captures mail, both entry points import in plain Node (no tsx, no
-// bundler), and a global install answers `mailroom --version`.
-// Installs run with --ignore-scripts --prefer-offline and copy better-sqlite3's native binary from
-// this checkout (same lockfile version, same Node), as the Docker replay does: compiling it again
-// takes minutes on a 2-core machine.
+// bundler), and a global install answers `mailroom --version` (see helpers/install-package.ts).
 
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -17,12 +14,11 @@ import { fileURLToPath } from 'node:url';
 import { readyLine } from '../helpers/cli-process.js';
 import { sendRaw } from '../helpers/smtp-client.js';
 import { fileTeardown } from '../helpers/teardown.js';
+import { emptyEsmProject, installGlobal, installTarball, packBuilt } from '../helpers/install-package.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name: string; version: string };
-const NATIVE = 'better-sqlite3/build/Release/better_sqlite3.node';
-const INSTALL_FLAGS = ['--prefer-offline', '--ignore-scripts', '--no-audit', '--no-fund'];
 
 const teardown = fileTeardown();
 let work: string;
@@ -30,14 +26,9 @@ let tarball: string;
 let files: string[];
 
 before(async () => {
-  assert.ok(existsSync(join(root, 'dist/server/cli.js')) && existsSync(join(root, 'dist/web/index.html')), 'run `npm run build` first (npm test does)');
   work = mkdtempSync(join(tmpdir(), 'mailroom-pack-'));
   teardown.defer('work dir', () => rmSync(work, { recursive: true, force: true }));
-  // --ignore-scripts: npm test has just built dist/; prepack would build it a second time.
-  const { stdout } = await run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], { cwd: root });
-  const [info] = JSON.parse(stdout) as Array<{ filename: string; files: Array<{ path: string }> }>;
-  tarball = join(work, info!.filename);
-  files = info!.files.map((f) => f.path);
+  ({ tarball, files } = await packBuilt(work));
 });
 
 test('the tarball is mailroom-server, holds only what runs, and is under 1 MB', () => {
@@ -51,10 +42,8 @@ test('the tarball is mailroom-server, holds only what runs, and is under 1 MB', 
 });
 
 test('installed into an empty ESM project: npx mailroom serves, captures a message, and both entry points import in plain Node', async () => {
-  const project = join(work, 'app');
-  cpSync(join(root, 'test/fixtures/empty-esm-project'), project, { recursive: true });
-  await run('npm', ['install', ...INSTALL_FLAGS, tarball], { cwd: project, timeout: 120_000 });
-  cpSync(join(root, 'node_modules', NATIVE), join(project, 'node_modules', NATIVE));
+  const project = emptyEsmProject(join(work, 'app'));
+  await installTarball(tarball, project);
 
   const { stdout: printed } = await run('npx', ['mailroom', '--version'], { cwd: project });
   assert.equal(printed.trim(), pkg.version);
@@ -83,10 +72,8 @@ test('installed into an empty ESM project: npx mailroom serves, captures a messa
 });
 
 test('npm install -g puts mailroom on PATH; --version prints the version', async () => {
-  const prefix = join(work, 'global');
-  await run('npm', ['install', '-g', '--prefix', prefix, ...INSTALL_FLAGS, tarball], { timeout: 120_000 });
-  cpSync(join(root, 'node_modules', NATIVE), join(prefix, 'lib/node_modules/mailroom-server/node_modules', NATIVE));
-  const { stdout } = await run(join(prefix, 'bin/mailroom'), ['--version']);
+  const mailroom = await installGlobal(tarball, join(work, 'global'));
+  const { stdout } = await run(mailroom, ['--version']);
   assert.equal(stdout.trim(), pkg.version);
 });
 

@@ -2,7 +2,12 @@
 # test/integration/docker-image.test.ts (npm ci, npm run build, npm ci --omit=dev, start).
 #
 #   docker build -t mailroom .
-#   docker run --rm -p 1025:1025 -p 8025:8025 mailroom
+#   docker run --rm -p 127.0.0.1:1025:1025 -p 127.0.0.1:8025:8025 mailroom
+#
+# Production dependencies only: `npm ci --omit=dev` runs in the build stage, where compilers exist
+# for better-sqlite3's native module, and only that node_modules is copied into the slim stage.
+# The container listens on 0.0.0.0 (inside the container only; publish ports on 127.0.0.1), with
+# implicit-TLS SMTP on 1465 (a self-signed certificate unless MAILROOM_SMTP_TLS_CERT/KEY are given).
 
 # ---- build: compile the server (tsc) and the web bundle (vite) with every dependency
 FROM node:20-bookworm AS build
@@ -23,6 +28,7 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm rebuild
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     MAILROOM_SMTP=0.0.0.0:1025 \
+    MAILROOM_SMTPS=0.0.0.0:1465 \
     MAILROOM_LISTEN=0.0.0.0:8025
 WORKDIR /app
 COPY --from=build /app/package.json /app/package-lock.json ./
@@ -31,7 +37,7 @@ COPY --from=build /app/dist ./dist
 # /data is where MAILROOM_DATA_DIR=/data keeps messages when persistence is wanted (mount a volume).
 RUN mkdir -p /data && chown node:node /data
 USER node
-EXPOSE 1025 8025
+EXPOSE 1025 1465 8025
 HEALTHCHECK --interval=10s --timeout=5s --start-period=15s --retries=3 \
   CMD ["node", "dist/server/healthcheck.js"]
 ENTRYPOINT ["node", "dist/server/cli.js"]

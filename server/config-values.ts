@@ -32,12 +32,16 @@ export function parseBytes(raw: string): number {
 
 const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
-/** A duration in milliseconds: "500ms", "60s", "15m", "1h" or a bare number of seconds. */
-export function parseDuration(raw: string): number {
+/**
+ * A duration in milliseconds: "500ms", "60s", "1.5s", "15m", "1h", or a bare number in `bare` units
+ * (seconds for options, milliseconds for the HTTP API's timeouts, where 0 is allowed). The one duration parser: flags,
+ * their environment variables, the CLI's commands and the API's time parameters all use it.
+ */
+export function parseDuration(raw: string, bare: 'ms' | 's' = 's', min = 1): number {
   const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/.exec(raw.trim());
   if (!m) throw new Error('expected a duration such as 500ms, 60s, 15m or 1h');
-  const ms = Math.round(Number(m[1]) * DURATION_UNITS[m[2] ?? 's']!);
-  if (ms < 1) throw new Error('must be positive');
+  const ms = Math.round(Number(m[1]) * DURATION_UNITS[m[2] ?? bare]!);
+  if (ms < min) throw new Error(min === 1 ? 'must be positive' : `must be at least ${min} ms`);
   return ms;
 }
 

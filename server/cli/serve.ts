@@ -1,6 +1,7 @@
 // `mailroom [serve] [options]`: run the server until SIGINT/SIGTERM.
 
-import { ConfigError, helpText, resolveConfig } from '../config.js';
+import { ConfigError, resolveConfig } from '../config.js';
+import { helpText } from '../config-docs.js';
 import { tuneHeapWhileServing } from '../heap-tuning.js';
 import { start, type Mailroom } from '../start.js';
 import { version } from '../paths.js';

@@ -18,6 +18,7 @@ import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { OPTIONS } from '../../server/config.js';
 import { sendRaw } from '../helpers/smtp-client.js';
+import { readyLine } from '../helpers/cli-process.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -71,16 +72,17 @@ test('multi-stage: the build stage installs everything and runs npm run build; t
   assert.ok(!runtime.steps.some((i) => i.op === 'ADD'), 'COPY, not ADD');
 });
 
-test('runtime: non-root, listens on 0.0.0.0, exposes 1025 and 8025, health-checks /readyz with node', () => {
+test('runtime: non-root, listens on 0.0.0.0, exposes 1025, 1465 and 8025, health-checks /readyz with node', () => {
   const user = runtime.steps.filter((i) => i.op === 'USER').at(-1);
   assert.ok(user && !/^(root|0)(:|$)/.test(user.args), 'runs as a non-root user');
   const env = runtime.steps.filter((i) => i.op === 'ENV').map((i) => i.args).join(' ');
   assert.match(env, /MAILROOM_SMTP=0\.0\.0\.0:1025/);
   assert.match(env, /MAILROOM_LISTEN=0\.0\.0\.0:8025/);
+  assert.match(env, /MAILROOM_SMTPS=0\.0\.0\.0:1465/);
   const known = new Set(OPTIONS.map((o) => o.env));
   for (const [name] of dockerfile.matchAll(/MAILROOM_[A-Z_]+/g)) assert.ok(known.has(name), `${name} is a real option`);
   const expose = runtime.steps.filter((i) => i.op === 'EXPOSE').flatMap((i) => i.args.split(' '));
-  assert.deepEqual(expose.sort(), ['1025', '8025']);
+  assert.deepEqual(expose.sort(), ['1025', '1465', '8025']);
   const health = runtime.steps.find((i) => i.op === 'HEALTHCHECK');
   assert.ok(health, 'HEALTHCHECK present');
   assert.match(health.args, /CMD \["node", "dist\/server\/healthcheck\.js"\]/, 'exec form with node itself (no curl in slim)');
@@ -140,4 +142,27 @@ test('the production install starts from MAILROOM_* env, serves the UI, takes ma
   } finally {
     child.kill('SIGKILL');
   }
+});
+
+test('with HTTPS and SMTPS on, as the image can run, the healthcheck speaks HTTPS and passes', async () => {
+  const env = { ...process.env, NODE_ENV: 'production', MAILROOM_SMTP: '127.0.0.1:0', MAILROOM_SMTPS: '127.0.0.1:0', MAILROOM_LISTEN: '127.0.0.1:0', MAILROOM_UI_TLS: 'true', MAILROOM_LOG_LEVEL: 'info', MAILROOM_QUIET: 'true' };
+  const child = spawn(process.execPath, ['dist/server/cli.js'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    const ready = await readyLine(child);
+    assert.match(ready.url, /^https:/);
+    const health = await run(process.execPath, ['dist/server/healthcheck.js'], { cwd: dir, env: { ...env, MAILROOM_LISTEN: `127.0.0.1:${new URL(ready.url).port}` } });
+    assert.equal(health.stderr, '');
+  } finally {
+    child.kill('SIGKILL');
+  }
+});
+
+test('compose.yaml runs Mailroom from this Dockerfile and an example app that sends to it by service name', () => {
+  const compose = readFileSync(join(root, 'compose.yaml'), 'utf8');
+  assert.match(compose, /^services:\n {2}mailroom:\n {4}build: \.$/m);
+  assert.match(compose, /"127\.0\.0\.1:8025:8025"/, 'the inbox is published on loopback only');
+  assert.match(compose, /^ {2}app:$/m);
+  assert.match(compose, /SMTP_HOST: mailroom/);
+  assert.match(compose, /SMTP_PORT: "1025"/);
+  assert.match(compose, /condition: service_healthy/);
 });

@@ -1,7 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { ConfigError, defaultConfig, helpText, markdownTable, resolveConfig, OPTIONS } from '../../server/config.js';
+import { ConfigError, defaultConfig, resolveConfig, OPTIONS, OPTION_GROUPS } from '../../server/config.js';
+import { configurationMarkdown, helpText } from '../../server/config-docs.js';
+import { parseBytes, parseDuration } from '../../server/config-values.js';
+import { parseWaitTimeout } from '../../server/http/routes/wait.js';
 
 test('defaults bind to loopback on the Mailpit/MailHog ports', () => {
   const c = defaultConfig();
@@ -50,15 +53,60 @@ test('units for sizes and durations', () => {
   assert.deepEqual(resolveConfig(['--listen', '[::1]:8025'], {}).listen, { host: '::1', port: 8025 });
 });
 
-test('--help lists every option with its env var', () => {
+test('--help groups every option by topic, with its env var and default', () => {
   const help = helpText();
+  for (const title of Object.values(OPTION_GROUPS)) assert.match(help, new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:$`, 'm'));
   for (const o of OPTIONS) {
-    assert.ok(help.includes(`--${o.flag}`));
-    assert.ok(help.includes(o.env));
+    const line = help.split('\n').find((l) => l.startsWith(`  --${o.flag} `));
+    assert.ok(line, `--${o.flag} in --help`);
+    assert.ok(line.includes(`(${o.env}, default: ${o.default === '' ? 'none' : o.default})`), line);
+    // under its own group's heading
+    const above = help.slice(0, help.indexOf(line)).split('\n').filter((l) => /^\S.*:$/.test(l)).at(-1);
+    assert.equal(above, `${OPTION_GROUPS[o.group]}:`, `--${o.flag} is under ${OPTION_GROUPS[o.group]}`);
   }
 });
 
-test('the README option table is the generated one', () => {
-  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-  assert.ok(readme.includes(markdownTable()), 'README.md config table is stale: regenerate it from markdownTable()');
+test('docs/configuration.md is the generated one, and names every flag, variable and default (npm run docs:config)', () => {
+  const docs = readFileSync(new URL('../../docs/configuration.md', import.meta.url), 'utf8');
+  assert.equal(docs, configurationMarkdown(), 'docs/configuration.md is stale: run npm run docs:config');
+  for (const o of OPTIONS) {
+    const row = docs.split('\n').find((l) => l.startsWith(`| \`--${o.flag}\` |`));
+    assert.ok(row, `--${o.flag} in docs/configuration.md`);
+    assert.ok(row.includes(`| \`${o.env}\` |`) && row.includes(o.default === '' ? '| — |' : `\`${o.default}\``), row);
+  }
+});
+
+test('every size and time option takes units, the same as a flag and as an environment variable', () => {
+  const sizes = OPTIONS.filter((o) => /^\d+(KiB|MiB|GiB|KB|MB|GB|B)?$/.test(o.default) && /iB|B$/.test(o.default));
+  const times = OPTIONS.filter((o) => /^\d+(ms|s|m|h)$/.test(o.default));
+  assert.ok(sizes.length >= 4 && times.length >= 7, `found ${sizes.length} sizes, ${times.length} times`);
+  const check = (o: (typeof OPTIONS)[number], raw: string, expected: number) => {
+    const fromFlag = resolveConfig([`--${o.flag}`, raw], {})[o.key];
+    const fromEnv = resolveConfig([], { [o.env]: raw })[o.key];
+    assert.equal(fromFlag, expected, `--${o.flag} ${raw}`);
+    assert.equal(fromEnv, expected, `${o.env}=${raw}`);
+  };
+  for (const o of sizes) {
+    check(o, '10MB', 10_000_000);
+    check(o, '2KiB', 2048);
+    check(o, '1.5GiB', 1.5 * 1024 ** 3);
+    assert.equal(resolveConfig([], {})[o.key], parseBytes(o.default), `${o.flag} default`);
+  }
+  for (const o of times) {
+    check(o, '90s', 90_000);
+    check(o, '500ms', 500);
+    check(o, '2m', 120_000);
+    check(o, '1h', 3_600_000);
+    check(o, '1.5s', 1500);
+    assert.equal(resolveConfig([], {})[o.key], parseDuration(o.default), `${o.flag} default`);
+    assert.throws(() => resolveConfig([`--${o.flag}`, '10 minutes'], {}), new RegExp(`--${o.flag}.*expected a duration`));
+  }
+});
+
+test("the HTTP API's wait timeout reads durations with the same parser (a bare number is milliseconds there)", () => {
+  for (const [raw, ms] of [['1500', 1500], ['1500ms', 1500], ['1.5s', 1500], ['2m', 120_000], ['1h', 3_600_000], ['0', 0]] as const) {
+    assert.equal(parseWaitTimeout(raw), ms, raw);
+    if (/[a-z]/.test(raw)) assert.equal(parseWaitTimeout(raw), parseDuration(raw), raw);
+  }
+  assert.throws(() => parseWaitTimeout('soon'), (err: Error & { statusCode?: number }) => err.statusCode === 400 && /timeout "soon" is not a duration/.test(err.message));
 });

@@ -2,6 +2,7 @@
 // GET /api/messages/marker gives the "since" marker a test takes before it acts (no race: anything
 // stored after the marker counts, even if it arrived before the wait call).
 
+import { parseDuration } from '../../config-values.js';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { EventBus } from '../../events/bus.js';
 import { createWaitHub, type WaitOutcome } from '../../events/waiters.js';
@@ -33,9 +34,11 @@ const MARKER_PATTERN = '^[0-9a-z]{1,12}$';
 
 /** "5000" (ms), "500ms", "5s", "1m": the wait timeout in ms. Bare numbers are milliseconds here. */
 export function parseWaitTimeout(raw: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(raw.trim());
-  if (!m) throw new ApiError(400, 'bad_request', `timeout ${JSON.stringify(raw)} is not a duration; use milliseconds (5000) or 500ms, 5s, 1m`);
-  return Math.round(Number(m[1]) * { ms: 1, s: 1000, m: 60_000 }[m[2] ?? 'ms']!);
+  try {
+    return parseDuration(raw, 'ms', 0);
+  } catch {
+    throw new ApiError(400, 'bad_request', `timeout ${JSON.stringify(raw)} is not a duration; use milliseconds (5000) or 500ms, 5s, 1m`);
+  }
 }
 
 const markerOf = (seq: number) => seq.toString(36);

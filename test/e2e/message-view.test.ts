@@ -152,7 +152,7 @@ describe('web inbox: message view', () => {
       const { page, context } = await ui.openInbox({ colorScheme: scheme, path: `/messages/${id}` });
       await page.frameLocator('iframe[title="Message preview"]').getByRole('heading', { name: 'Order shipped' }).waitFor();
       await page.getByRole('option', { name: /Weekly report 5/ }).waitFor();
-      await screenshot(page, `inbox-${scheme}`); // inbox-light.png is the README's web/docs/inbox.png
+      await screenshot(page, `inbox-${scheme}`); // for review; the README pictures come from npm run screenshot
       await context.close();
     }
     const { page, context } = await ui.openInbox({ width: 320, height: 640 });

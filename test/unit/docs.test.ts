@@ -8,6 +8,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { slug } from '../../server/config-docs.js';
+import { OPTIONS } from '../../server/config.js';
 import { packageRoot } from '../../server/paths.js';
 import { startTestServer } from '../helpers/server.js';
 import { fileTeardown } from '../helpers/teardown.js';
@@ -52,6 +53,17 @@ test('every relative link and #anchor in README.md and docs/ resolves', () => {
   }
   assert.ok(checked > 30, `only ${checked} links found`);
   assert.deepEqual(broken, []);
+});
+
+test('every MAILROOM_* variable the docs name is a real option', () => {
+  const known = new Set<string>(OPTIONS.map((o) => o.env));
+  const unknown: string[] = [];
+  for (const file of files) {
+    for (const [name] of readFileSync(file, 'utf8').matchAll(/MAILROOM_[A-Z_]*[A-Z]/g)) {
+      if (!known.has(name) && !/^MAILROOM_(URL|DEV_WEB_PORT)$/.test(name)) unknown.push(`${relative(packageRoot, file)}: ${name}`);
+    }
+  }
+  assert.deepEqual(unknown, []);
 });
 
 test('README.md stays short: 150 to 250 lines, with the screenshot', () => {

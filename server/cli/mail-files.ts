@@ -4,11 +4,24 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 
-/** The header section (bytes before the first empty line), unfolded, as latin1 text. */
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The header section (bytes before the first empty line), unfolded. Raw 8-bit header bytes are
+ * UTF-8 (RFC 6532: internationalised addresses such as jürgen@x.test); bytes that are not valid
+ * UTF-8 are read as latin1, one character per byte.
+ */
 function headerSection(data: Buffer): string {
-  const text = data.subarray(0, 256 * 1024).toString('latin1'); // headers past 256 KiB are not addresses we need
-  const end = text.search(/\r?\n\r?\n/);
-  return (end === -1 ? text : text.slice(0, end)).replace(/\r?\n[ \t]+/g, ' ');
+  const prefix = data.subarray(0, 256 * 1024); // headers past 256 KiB are not addresses we need
+  const ends = [prefix.indexOf('\n\n'), prefix.indexOf('\n\r\n')].filter((i) => i !== -1);
+  const head = ends.length ? prefix.subarray(0, Math.min(...ends)) : prefix;
+  let text: string;
+  try {
+    text = utf8.decode(head);
+  } catch {
+    text = head.toString('latin1');
+  }
+  return text.replace(/\r?\n[ \t]+/g, ' ');
 }
 
 /** Values of the named header fields (case-insensitive), unfolded, in message order. */

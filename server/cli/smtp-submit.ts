@@ -82,7 +82,7 @@ export class SmtpSession {
   }
 
   async #command(line: string, expect: number, step: string): Promise<Reply> {
-    this.#socket.write(line + '\r\n');
+    this.#socket.write(line + '\r\n', 'utf8'); // addresses travel as UTF-8 (with SMTPUTF8 when offered)
     return this.#expect(expect, step);
   }
 

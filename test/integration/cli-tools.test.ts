@@ -187,3 +187,33 @@ test('export: every message as .eml with its exact bytes, safe names, never over
   const filtered = await run(['export', '--url', mr.url, '--query', 'escape', join(tmp, 'export', 'q')]);
   assert.match(filtered.stderr, /1 written/);
 });
+
+test('non-ASCII everywhere: send -t keeps UTF-8 addresses as UTF-8 in the envelope, ingest reads a non-ASCII file, wait finds a non-ASCII subject', async () => {
+  await mr.client.deleteAll();
+  // send -t: To with a UTF-8 address and name, a UTF-8 subject; the envelope must match the header
+  const input = 'From: Zoë <zoë@absender.test>\nTo: Jürgen <jürgen@x.test>, anna@x.test\nSubject: Grüße aus Köln\n\nHallo\n';
+  const sent = await run(['send', '-t', '--smtp', smtpArg], Buffer.from(input, 'utf8'));
+  assert.equal(sent.code, 0, sent.stderr);
+  const m = await mr.client.waitForMessage('subject:Grüße', { timeout: 5000 });
+  assert.equal(m.subject, 'Grüße aus Köln');
+  assert.equal(m.envelope.mailFrom, 'zoë@absender.test');
+  assert.deepEqual([...m.envelope.rcptTo].sort(), ['anna@x.test', 'jürgen@x.test']);
+  assert.deepEqual(m.bcc, [], 'no bogus Bcc: the envelope matches the header');
+  assert.deepEqual(m.to.map((a) => [a.name, a.address]), [['Jürgen', 'jürgen@x.test'], ['', 'anna@x.test']]);
+
+  // ingest: a file whose name and addresses are not ASCII
+  const dir = join(tmp, 'ünïcode-in');
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, 'Grüße – 東京.eml'), Buffer.from('From: Ósk <ósk@dæmi.test>\r\nTo: Søren <søren@dæmi.test>\r\nSubject: Velkommen på Øresund\r\n\r\nhej\r\n', 'utf8'));
+  const ingested = await run(['ingest', '--smtp', smtpArg, dir]);
+  assert.equal(ingested.code, 0, ingested.stderr);
+  const i = await mr.client.waitForMessage('subject:Øresund', { timeout: 5000 });
+  assert.equal(i.envelope.mailFrom, 'ósk@dæmi.test');
+  assert.deepEqual(i.envelope.rcptTo, ['søren@dæmi.test']);
+  assert.deepEqual(i.bcc, []);
+
+  // wait: a non-ASCII query on the command line
+  const waited = await run(['wait', '--url', mr.url, '--query', 'to:søren@dæmi.test subject:"på Øresund"', '--timeout', '5s']);
+  assert.equal(waited.code, 0, waited.stderr);
+  assert.equal((JSON.parse(waited.stdout) as { subject: string }).subject, 'Velkommen på Øresund');
+});

@@ -12,6 +12,8 @@ export interface RejectedAttempt {
   sessionId: string;
   client: string;
   stage: Stage;
+  /** The command line that got the refusal (AUTH secrets masked), "DATA" for the message itself, null at connect. */
+  command: string | null;
   envelope: { mailFrom: string | null; rcptTo: string[] };
   /** The rule that did it ({id, name}), a magic address ({id: 'magic', name: local part}), or null for the server's own refusals. */
   rule: { id: string; name: string } | null;

@@ -92,13 +92,14 @@ export const rulesResponse = {
 
 export const rejectedSchema = {
   type: 'object',
-  required: ['seq', 'at', 'sessionId', 'client', 'stage', 'envelope', 'rule', 'outcome', 'reply'],
+  required: ['seq', 'at', 'sessionId', 'client', 'stage', 'command', 'envelope', 'rule', 'outcome', 'reply'],
   properties: {
     seq: int,
     at: str,
     sessionId: str,
     client: str,
     stage,
+    command: { ...nullableStr, description: 'The command line refused (AUTH secrets masked), "DATA" for the message, null at connect' },
     envelope: { type: 'object', required: ['mailFrom', 'rcptTo'], properties: { mailFrom: nullableStr, rcptTo: strList } },
     rule: { anyOf: [{ type: 'object', required: ['id', 'name'], properties: { id: str, name: str } }, { type: 'null' }] },
     outcome: { type: 'string', enum: ['reject', 'tempfail', 'disconnect', 'drop', 'error'] },

@@ -29,6 +29,8 @@ export interface SessionContext {
   /** The last command name and line (masked), for the rejected list. */
   lastCommand: string;
   lastLine: string;
+  /** Whether the last reply sent was a refusal (4xx/5xx): a 503 right after one is its consequence. */
+  lastReplyRefused: boolean;
   /** Set by a hook that injects a refusal, so the reply is logged with its rule. */
   injected: { rule: { id: string; name: string }; outcome: 'reject' | 'tempfail'; enhanced?: string } | null;
   /** Marks left by rules/magic addresses for later in the session or transaction. */
@@ -191,6 +193,7 @@ export function createSessionRegistry(options: { recentCapacity: number; record:
         quit: false,
         lastCommand: '',
         lastLine: '',
+        lastReplyRefused: false,
         injected: null,
         dropSession: null,
         slowSession: null,

@@ -84,7 +84,8 @@ export function createSmtpHooks(deps: HookDeps): SmtpHooks {
     const rcptTo = env ? env.rcptTo.map((r) => r.address) : [];
     if (extraRcpt) rcptTo.push(extraRcpt);
     ctx.rejections++;
-    rejected.add({ sessionId: ctx.id, client: ctx.client, stage, envelope: { mailFrom: env && env.mailFrom ? env.mailFrom.address : null, rcptTo }, rule: v.rule, outcome, reply });
+    const command = stage === 'data' ? 'DATA' : stage === 'connect' ? null : ctx.lastLine;
+    rejected.add({ sessionId: ctx.id, client: ctx.client, stage, command, envelope: { mailFrom: env && env.mailFrom ? env.mailFrom.address : null, rcptTo }, rule: v.rule, outcome, reply });
     ctx.log?.note(`${outcome === 'drop' ? 'message dropped' : 'disconnected'} by ${v.rule.id === 'magic' ? `magic address ${v.rule.name}` : `rule ${v.rule.id}`}`);
   }
 

@@ -39,9 +39,10 @@ const ANGLE = /<([^>]*)>/;
 function logRefusal(ctx: SessionContext, deps: SessionTapDeps, code: number, text: string, inData: boolean): void {
   const stage = inData ? 'data' : ctx.lastCommand === '' ? 'connect' : stageOf(ctx.lastCommand);
   if (stage === null) return; // a refused NOOP/RSET/unknown command is not an attempt to deliver
-  // 500-504 are syntax and sequence errors (e.g. the 503 after a pipelined DATA whose RCPTs all
-  // failed): the client's mistake or a consequence, not a refusal; injected ones are still logged.
-  if (code >= 500 && code <= 504 && !ctx.injected) return;
+  // Syntax and sequence errors (501, 503) are refusals too: a client that sent them delivered
+  // nothing and its developer wants to see why. A 503 straight after another refusal is its
+  // consequence (a pipelined RCPT or DATA after a refused MAIL) and not an attempt of its own.
+  if (code === 503 && ctx.lastReplyRefused && !ctx.injected) return;
   ctx.rejections++;
   const env = ctx.connection.session.envelope;
   const rcptTo = env ? env.rcptTo.map((r) => r.address) : [];
@@ -57,6 +58,7 @@ function logRefusal(ctx: SessionContext, deps: SessionTapDeps, code: number, tex
     sessionId: ctx.id,
     client: ctx.client,
     stage,
+    command: inData ? 'DATA' : stage === 'connect' ? null : ctx.lastLine,
     envelope: { mailFrom, rcptTo },
     rule: injected?.rule ?? null,
     outcome: injected?.outcome ?? (code >= 500 ? 'reject' : 'tempfail'),
@@ -87,6 +89,7 @@ export function tapConnection(connection: SMTPConnection, socket: Socket, deps: 
       }
       if (code >= 400) logRefusal(ctx, deps, code, text, ending);
     }
+    ctx.lastReplyRefused = code >= 400;
     if (code === 354) {
       inData = true;
       if (log) log.dataPhase = true;

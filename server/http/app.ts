@@ -4,6 +4,7 @@
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { MessageStore } from '../store/store.js';
 import { installErrorHandling } from './errors.js';
+import { installValidation } from './validation.js';
 import { installSecurity } from './security.js';
 import { installAuth, type VerifyCredentials } from './auth.js';
 import { createParsedCache } from './parsed-cache.js';
@@ -57,7 +58,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT,
     routerOptions: { ignoreDuplicateSlashes: true },
-    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
   } as FastifyServerOptions) as unknown as FastifyInstance;
   // Only JSON bodies: no text/plain parser means a cross-site <form> or text/plain fetch gets 415.
   app.removeAllContentTypeParsers();
@@ -69,6 +69,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       done(Object.assign(new Error('request body is not valid JSON'), { statusCode: 400, code: 'FST_ERR_CTP_INVALID_JSON_BODY' }), undefined);
     }
   });
+  installValidation(app);
   installErrorHandling(app);
   installSecurity(app, deps.allowedHosts);
   installAuth(app, deps.verifyCredentials ?? null);

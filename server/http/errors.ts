@@ -1,7 +1,12 @@
-// API errors: one class carrying status + code, one fastify error handler mapping everything to
-// {"error":{"code","message"}}. Internals never leak.
+// API errors: one class carrying status + code (+ the field at fault), one fastify error handler
+// mapping everything to {"error":{"code","message","field"?}}, including what fastify itself
+// refuses (bad JSON, wrong content type, body too large, failed validation), and 404/405 for
+// unknown routes and methods. Internals never leak.
 
 import type { FastifyError, FastifyInstance } from 'fastify';
+import type { ErrorObject } from 'ajv';
+import { StoreError } from '../store/store.js';
+import { describeValidation } from './validation.js';
 
 /** An error the API reports as-is. */
 export class ApiError extends Error {
@@ -10,6 +15,7 @@ export class ApiError extends Error {
     readonly statusCode: number,
     readonly code: string,
     message: string,
+    readonly field?: string,
   ) {
     super(message);
   }
@@ -18,8 +24,8 @@ export class ApiError extends Error {
 export const notFound = (what: string) => new ApiError(404, 'not_found', `${what} not found`);
 
 /** The JSON error body. */
-export function errorBody(code: string, message: string) {
-  return { error: { code, message } };
+export function errorBody(code: string, message: string, field?: string) {
+  return { error: field === undefined ? { code, message } : { code, message, field } };
 }
 
 const FASTIFY_CODES: Record<string, [number, string]> = {
@@ -27,14 +33,29 @@ const FASTIFY_CODES: Record<string, [number, string]> = {
   FST_ERR_CTP_BODY_TOO_LARGE: [413, 'payload_too_large'],
   FST_ERR_CTP_INVALID_JSON_BODY: [400, 'invalid_json'],
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'bad_request'],
+  FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'invalid_json'],
 };
 
-/** Installs the one error handler and a JSON 404 for unknown routes. */
+const STORE_ERRORS: Record<StoreError['code'], [number, string, string?]> = {
+  too_large: [413, 'payload_too_large'],
+  invalid_cursor: [400, 'bad_request', 'cursor'],
+};
+
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+
+/** Installs the one error handler and the JSON 404/405 for unknown routes and methods. */
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | ApiError, request, reply) => {
-    if (err instanceof ApiError) return reply.code(err.statusCode).send(errorBody(err.code, err.message));
-    const fe = err as FastifyError;
-    if (fe.validation) return reply.code(400).send(errorBody('bad_request', fe.message));
+    if (err instanceof ApiError) return reply.code(err.statusCode).send(errorBody(err.code, err.message, err.field));
+    if (err instanceof StoreError) {
+      const [status, code, field] = STORE_ERRORS[err.code];
+      return reply.code(status).send(errorBody(code, err.message, field));
+    }
+    const fe = err as FastifyError & { validation?: ErrorObject[]; validationContext?: string };
+    if (fe.validation) {
+      const { message, field } = describeValidation(fe.validation, fe.validationContext);
+      return reply.code(400).send(errorBody('bad_request', message, field));
+    }
     const mapped = fe.code ? FASTIFY_CODES[fe.code] : undefined;
     if (mapped) return reply.code(mapped[0]).send(errorBody(mapped[1], fe.message));
     if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
@@ -43,7 +64,23 @@ export function installErrorHandling(app: FastifyInstance): void {
     request.log.error({ err }, 'request failed');
     return reply.code(500).send(errorBody('internal', 'internal server error'));
   });
+
+  // Every route's path as a pattern, so an unknown method on a known path is a 405 with Allow.
+  const routes: Array<{ pattern: RegExp; methods: Set<string> }> = [];
+  app.addHook('onRoute', (route) => {
+    const source = '^' + route.url.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/:[^/]+/g, '[^/]+') + '/?$';
+    let entry = routes.find((r) => r.pattern.source === source);
+    if (!entry) routes.push((entry = { pattern: new RegExp(source), methods: new Set() }));
+    for (const m of [route.method].flat()) entry.methods.add(m.toUpperCase());
+  });
   app.setNotFoundHandler((request, reply) => {
-    reply.code(404).send(errorBody('not_found', `no route for ${request.method} ${request.url.split('?')[0]}`));
+    const path = request.url.split('?')[0]!.replace(/\/{2,}/g, '/');
+    const allowed = new Set<string>();
+    for (const r of routes) if (r.pattern.test(path)) for (const m of r.methods) allowed.add(m);
+    if (allowed.size && !allowed.has(request.method)) {
+      const allow = METHODS.filter((m) => allowed.has(m)).join(', ');
+      return reply.code(405).header('allow', allow).send(errorBody('method_not_allowed', `${request.method} is not allowed on ${path}; use ${allow}`));
+    }
+    return reply.code(404).send(errorBody('not_found', `no route for ${request.method} ${path}`));
   });
 }

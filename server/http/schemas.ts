@@ -91,7 +91,7 @@ export const detailSchema = {
 export const errorSchema = {
   type: 'object',
   required: ['error'],
-  properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: str, message: str } } },
+  properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: str, message: str, field: { ...str, description: 'the parameter or body property at fault, when there is one' } } } },
 } as const;
 
 export const idParams = {

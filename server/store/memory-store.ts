@@ -182,7 +182,7 @@ export function createMemoryStore(options: MemoryStoreOptions): MessageStore {
 
     list(options: ListOptions): ListPage {
       const { limit, cursor } = options;
-      const belowSeq = cursor ? Number.parseInt(cursor, 36) : Infinity;
+      const belowSeq = cursor ? cursorSeq(cursor, seq) : Infinity;
       const unfiltered = !options.filter && (!options.query || options.query.all);
       const inbox = scopeInbox(options);
       const messages: StoredMessage[] = [];
@@ -292,4 +292,11 @@ export function createMemoryStore(options: MemoryStoreOptions): MessageStore {
     },
   };
   return store;
+}
+
+/** The sequence number a page cursor stands for; only numbers this store has handed out are cursors. */
+function cursorSeq(cursor: string, lastSeq: number): number {
+  const n = /^[0-9a-z]{1,12}$/.test(cursor) ? Number.parseInt(cursor, 36) : Number.NaN;
+  if (!(n >= 1 && n <= lastSeq)) throw new StoreError('invalid_cursor', `cursor "${cursor.slice(0, 40)}" is not one this server gave out (pass back nextCursor from the previous page)`);
+  return n;
 }

@@ -98,7 +98,7 @@ export interface MessageStore {
   close?(): void;
 }
 
-export type StoreErrorCode = 'too_large';
+export type StoreErrorCode = 'too_large' | 'invalid_cursor';
 
 /** A domain error from the store, with a code the HTTP/SMTP boundaries map to replies. */
 export class StoreError extends Error {

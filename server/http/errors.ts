@@ -7,6 +7,7 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import type { ErrorObject } from 'ajv';
 import { StoreError } from '../store/store.js';
 import { describeValidation } from './validation.js';
+import { errorSchema } from './schemas.js';
 
 /** An error the API reports as-is. */
 export class ApiError extends Error {
@@ -43,6 +44,25 @@ const STORE_ERRORS: Record<StoreError['code'], [number, string, string?]> = {
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 
+interface RouteSchema {
+  hide?: boolean;
+  params?: unknown;
+  querystring?: unknown;
+  body?: unknown;
+  response?: Record<string, unknown>;
+}
+
+/**
+ * Adds the errors a documented route can answer to its response schema (and so to the OpenAPI
+ * document): 400 when it takes any input, 404 when a path parameter names a resource. Routes
+ * hidden from the document (the Mailpit and MailHog dialects) keep their peers' answers.
+ */
+function documentErrors(schema: RouteSchema | undefined): void {
+  if (!schema || schema.hide || !schema.response) return;
+  if ((schema.params || schema.querystring || schema.body) && !schema.response[400]) schema.response[400] = errorSchema;
+  if (schema.params && !schema.response[404]) schema.response[404] = errorSchema;
+}
+
 /** Installs the one error handler and the JSON 404/405 for unknown routes and methods. */
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | ApiError, request, reply) => {
@@ -68,6 +88,7 @@ export function installErrorHandling(app: FastifyInstance): void {
   // Every route's path as a pattern, so an unknown method on a known path is a 405 with Allow.
   const routes: Array<{ pattern: RegExp; methods: Set<string> }> = [];
   app.addHook('onRoute', (route) => {
+    documentErrors(route.schema as RouteSchema | undefined);
     const source = '^' + route.url.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/:[^/]+/g, '[^/]+') + '/?$';
     let entry = routes.find((r) => r.pattern.source === source);
     if (!entry) routes.push((entry = { pattern: new RegExp(source), methods: new Set() }));

@@ -57,6 +57,9 @@ function targetIds(params: SearchParams & { ids?: string[] }): string[] | null {
   return params.ids;
 }
 
+/** A documented non-JSON 200 answer (not serialized: the handlers send strings and buffers). */
+const bytes = (type: string, description: string) => ({ description, content: { [type]: { schema: { type: 'string' } } } });
+
 /** Registers /api/messages routes. */
 export async function messagesRoutes(app: FastifyInstance, { store, parsed }: MessagesRouteDeps): Promise<void> {
   const load = (id: string): StoredMessage => {
@@ -93,6 +96,7 @@ export async function messagesRoutes(app: FastifyInstance, { store, parsed }: Me
         summary: 'The exact bytes received (message/rfc822)',
         params: idParams,
         querystring: { type: 'object', properties: { download: flagSchema } },
+        response: { 200: bytes('message/rfc822', 'the message exactly as received'), ...errors },
       },
     },
     async (request, reply) => {
@@ -117,7 +121,7 @@ export async function messagesRoutes(app: FastifyInstance, { store, parsed }: Me
 
   app.get<{ Params: { id: string } }>(
     '/api/messages/:id/text',
-    { schema: { summary: 'The text body (text/plain)', params: idParams } },
+    { schema: { summary: 'The text body (text/plain)', params: idParams, response: { 200: bytes('text/plain', 'the text body'), ...errors } } },
     async (request, reply) => {
       const p = await parsed.get(load(request.params.id));
       return reply.type('text/plain; charset=utf-8').send(p.text ?? '');
@@ -131,6 +135,7 @@ export async function messagesRoutes(app: FastifyInstance, { store, parsed }: Me
         summary: 'HTML for the sandboxed preview frame; remote content blocked unless remote=1',
         params: idParams,
         querystring: { type: 'object', properties: { remote: flagSchema } },
+        response: { 200: bytes('text/html', 'the HTML under a sandboxing Content-Security-Policy'), ...errors },
       },
     },
     async (request, reply) => {
@@ -145,6 +150,7 @@ export async function messagesRoutes(app: FastifyInstance, { store, parsed }: Me
       schema: {
         summary: 'Decoded bytes of one part (always as an attachment)',
         params: { type: 'object', required: ['id', 'partId'], properties: { ...idParams.properties, partId: { type: 'string', pattern: '^[0-9.]{1,64}$' } } },
+        response: { 200: bytes('application/octet-stream', 'the decoded part, with its own content type'), ...errors },
       },
     },
     async (request, reply) => {

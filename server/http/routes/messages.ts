@@ -1,5 +1,6 @@
 // The native messages API: list, read, raw, headers, text, preview HTML, parts, mark read, delete.
 
+import { partFileName } from '../../mail/part-name.js';
 import type { FastifyInstance } from 'fastify';
 import type { StoredMessage } from '../../mail/types.js';
 import { detailOf, summaryOf } from '../../mail/view.js';
@@ -158,7 +159,7 @@ export async function messagesRoutes(app: FastifyInstance, { store, parsed }: Me
       const part = (await parsed.get(m)).parts.find((x) => x.id === request.params.partId);
       if (!part) throw notFound(`part ${request.params.partId} of message ${m.id}`);
       reply.type(safeContentType(part.contentType));
-      reply.header('Content-Disposition', contentDisposition(part.filename, `part-${part.id}`));
+      reply.header('Content-Disposition', contentDisposition(part.filename, partFileName(part)));
       reply.header('Content-Security-Policy', "sandbox; default-src 'none'");
       return reply.send(part.content);
     },

@@ -197,7 +197,14 @@ class Mailbox {
 
   // ---- selection -------------------------------------------------------------------------
 
-  /** Plain click / Enter: this row alone. */
+  /** Plain click: focus this row (and open it) without selecting anything. */
+  focusOnly(id: string): void {
+    this.selected = new Set();
+    this.focusId = id;
+    this.anchorId = id;
+  }
+
+  /** This row alone, selected (a shift-click with no anchor). */
   selectOnly(id: string): void {
     this.selected = new Set([id]);
     this.focusId = id;

@@ -1,0 +1,36 @@
+// A file name for a MIME part that has none ("part-2.html", "image-1.png"), from its type and its
+// part id, so the attachment list and downloads never say "(unnamed part 2)". Pure: the web UI
+// imports it too.
+
+const EXTENSIONS: Record<string, string> = {
+  'text/plain': 'txt',
+  'text/html': 'html',
+  'text/calendar': 'ics',
+  'text/csv': 'csv',
+  'text/xml': 'xml',
+  'application/xml': 'xml',
+  'application/json': 'json',
+  'application/pdf': 'pdf',
+  'application/zip': 'zip',
+  'application/ics': 'ics',
+  'application/pkcs7-signature': 'p7s',
+  'application/pgp-signature': 'asc',
+  'message/rfc822': 'eml',
+  'message/delivery-status': 'txt',
+  'image/png': 'png',
+  'image/jpeg': 'jpg',
+  'image/gif': 'gif',
+  'image/webp': 'webp',
+  'image/svg+xml': 'svg',
+  'image/avif': 'avif',
+  'image/bmp': 'bmp',
+};
+
+/** The part's own file name, else one made from its content type and id. */
+export function partFileName(part: { id: string; filename: string | null; contentType: string }): string {
+  if (part.filename) return part.filename;
+  const type = part.contentType.split(';')[0]!.trim().toLowerCase();
+  const ext = EXTENSIONS[type] ?? (/^text\//.test(type) ? 'txt' : 'bin');
+  const kind = type.startsWith('image/') ? 'image' : 'part';
+  return `${kind}-${part.id.replace(/[^0-9]+/g, '-')}.${ext}`;
+}

@@ -123,7 +123,21 @@ function tokenize(q: string): Token[] {
     if (!key && !quoted && !neg && (value === 'OR' || value === 'AND')) out.push({ t: value, pos, neg: false });
     else out.push({ t: 'term', pos, neg, key, value, valuePos, quoted });
   }
+  checkParentheses(out);
   return out;
+}
+
+/**
+ * Unbalanced parentheses are the mistake to report first: "subject:(unclosed" is an unclosed
+ * '(' at character 9, not a subject: without a value at character 1.
+ */
+function checkParentheses(tokens: readonly Token[]): void {
+  const open: number[] = [];
+  for (const t of tokens) {
+    if (t.t === '(') open.push(t.pos);
+    else if (t.t === ')' && open.pop() === undefined) throw new QueryError("')' has no matching '('", t.pos);
+  }
+  if (open.length) throw new QueryError("'(' is never closed", open[0]!);
 }
 
 /** Parses query text into a tree; throws QueryError when malformed. */
@@ -197,7 +211,7 @@ function filterOf(tok: Extract<Token, { t: 'term' }>, tz: string): Filter {
     return { kind: 'text', field: 'text', value: v };
   }
   const raw = value.trim();
-  if (!raw) throw new QueryError(`${key}: needs a value`, tok.pos);
+  if (!raw) throw new QueryError(`${key}: needs a value right after the colon (to search for several words, quote them: ${key}:"two words")`, tok.valuePos);
   switch (key) {
     case 'is': {
       const v = IS_VALUES[raw.toLowerCase()];

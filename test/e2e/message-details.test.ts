@@ -62,6 +62,39 @@ describe('web inbox: message details', () => {
   const open = async (width: number, id?: string) => ui.openInbox({ width, height: width > 500 ? 800 : 740, ...(id ? { path: `/messages/${id}` } : {}) });
 
   for (const width of WIDTHS) {
+    it(`the action bar is one row; the rest is in a More menu that works by keyboard; no sideways scroll (${width} px)`, async () => {
+      const { page, context } = await open(width);
+      await page.getByRole('option').first().waitFor();
+      assert.equal(await horizontalOverflow(page), 0, 'no horizontal scroll on the list');
+      await page.getByRole('option', { name: /Newsletter to 302/ }).click();
+      const bar = page.getByRole('toolbar', { name: 'Message actions' });
+      await bar.waitFor();
+      const tops = await bar.locator(':scope > button, :scope > a, :scope > span > button').evaluateAll((els) => els.filter((e) => (e as HTMLElement).offsetParent).map((e) => Math.round(e.getBoundingClientRect().top)));
+      assert.ok(tops.length >= 6, `${tops.length} controls`);
+      assert.equal(new Set(tops).size, 1, `one row: tops ${tops.join(', ')}`);
+      assert.ok((await bar.boundingBox())!.height < 56, 'one row high');
+      assert.equal(await horizontalOverflow(page), 0, 'no horizontal scroll on the message');
+      await screenshot(page, `action-bar-${width}`);
+
+      const more = bar.getByRole('button', { name: 'More' });
+      await more.focus();
+      await page.keyboard.press('ArrowDown');
+      const menu = page.getByRole('menu', { name: 'More message actions' });
+      await menu.waitFor();
+      assert.deepEqual((await menu.getByRole('menuitem').allInnerTexts()).map((t) => t.trim()), ['Download .eml', 'Copy link', 'Release…']);
+      assert.equal(await page.evaluate(() => document.activeElement?.textContent?.trim()), 'Download .eml');
+      await page.keyboard.press('ArrowDown');
+      assert.equal(await page.evaluate(() => document.activeElement?.textContent?.trim()), 'Copy link');
+      await page.keyboard.press('End');
+      assert.equal(await page.evaluate(() => document.activeElement?.textContent?.trim()), 'Release…');
+      assert.equal(await horizontalOverflow(page), 0, 'the open menu stays on the page');
+      await screenshot(page, `action-menu-${width}`);
+      await page.keyboard.press('Escape');
+      await menu.waitFor({ state: 'detached' });
+      assert.equal(await page.evaluate(() => document.activeElement?.textContent?.trim().startsWith('More')), true, 'focus back on More');
+      await context.close();
+    });
+
     it(`a plain click opens the message without selecting it; Ctrl-click selects (${width} px)`, async () => {
       const { page, context } = await open(width);
       await page.getByRole('option', { name: /Newsletter to 302/ }).click();
@@ -119,6 +152,8 @@ describe('web inbox: message details', () => {
     });
   }
 });
+
+const horizontalOverflow = (page: Page) => page.evaluate(() => Math.max(0, document.documentElement.scrollWidth - document.documentElement.clientWidth));
 
 async function assertNoOverlap(_page: Page, a: ReturnType<Page['locator']>, b: ReturnType<Page['locator']>) {
   const [x, y] = [(await a.boundingBox())!, (await b.boundingBox())!];

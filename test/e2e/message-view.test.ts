@@ -109,7 +109,8 @@ describe('web inbox: message view', () => {
     // Chromium cancels a second download from the same page without a prompt: use another tab.
     const tab = await context.newPage();
     await tab.goto(`${ui.server.url}/messages/${id}`);
-    const [eml] = await Promise.all([tab.waitForEvent('download'), tab.getByRole('link', { name: 'Download .eml' }).click()]);
+    await tab.getByRole('button', { name: 'More' }).click();
+    const [eml] = await Promise.all([tab.waitForEvent('download'), tab.getByRole('menuitem', { name: 'Download .eml' }).click()]);
     assert.equal(eml.suggestedFilename(), `${id}.eml`);
     const rawBytes = Buffer.from(await (await fetch(`${ui.server.url}/api/messages/${id}/raw`)).arrayBuffer());
     assert.deepEqual(await readFile((await eml.path())!), rawBytes);
@@ -122,8 +123,9 @@ describe('web inbox: message view', () => {
     assert.match(await links.innerText(), /Track your parcel/);
 
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: ui.server.url });
-    await page.getByRole('button', { name: 'Copy link' }).click();
-    await page.getByRole('button', { name: 'Copied' }).waitFor();
+    await page.getByRole('button', { name: 'More' }).click();
+    await page.getByRole('menuitem', { name: 'Copy link' }).click();
+    await page.getByRole('status').getByText('Link copied').waitFor();
     assert.equal(await page.evaluate(() => navigator.clipboard.readText()), `${ui.server.url}/messages/${id}`);
 
     assert.deepEqual(log.pageErrors, []);

@@ -61,7 +61,8 @@ describe('web inbox: transcripts, release, faults', () => {
     const id = await newest();
     const before = (await list(upstream.url)).total;
     const { page } = await ui.openInbox({ path: `/messages/${id}` });
-    await page.getByRole('button', { name: 'Release…' }).click();
+    await page.getByRole('button', { name: 'More' }).click();
+    await page.getByRole('menuitem', { name: 'Release…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Release message' });
     await dialog.getByText('@allowed\\.test$').waitFor();
     await dialog.getByLabel('Recipients').fill('boss@elsewhere.test');
@@ -89,10 +90,13 @@ describe('web inbox: transcripts, release, faults', () => {
       await smtpTransport(plain.smtpPort, { ignoreTLS: true }).sendMail({ from: 'a@example.test', to: 'b@example.test', subject: 'no relay', text: 'x' });
       const p = await ctx.newPage();
       await p.goto(`${plain.url}/messages/${(await list(plain.url)).messages[0]!.id}`);
-      const button = p.getByRole('button', { name: 'Release…' });
-      await p.waitForFunction(() => (document.querySelector('.release button') as HTMLButtonElement | null)?.disabled === true);
-      assert.equal(await button.isDisabled(), true);
-      assert.match((await p.locator('.release').getAttribute('title')) ?? '', /not configured: start Mailroom with --relay-host/);
+      await p.getByRole('button', { name: 'More' }).click();
+      const item = p.getByRole('menuitem', { name: 'Release…' });
+      await p.waitForFunction(() => document.querySelector('[role="menuitem"][aria-disabled="true"]') !== null);
+      assert.equal(await item.getAttribute('aria-disabled'), 'true');
+      assert.match((await item.getAttribute('title')) ?? '', /not configured: start Mailroom with --relay-host/);
+      await item.click({ force: true }); // playwright would wait for an aria-disabled item forever
+      assert.equal(await p.getByRole('dialog', { name: 'Release message' }).count(), 0, 'a disabled item opens nothing');
     } finally {
       await ctx.close();
       await plain.close();

@@ -1,0 +1,74 @@
+// The server goes away and comes back on the same ports (with --data-dir, so its mail survives):
+// the open inbox says it is offline, reconnects by itself, shows mail sent after the restart
+// once, and applies the read flags and deletions made meanwhile, without a reload.
+
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { packageRoot } from '../../server/paths.js';
+import type { Mailroom } from '../../server/start.js';
+import { launchBrowser, screenshot } from '../helpers/browser.js';
+import { startTestServer } from '../helpers/server.js';
+import { getJson, list } from '../helpers/api.js';
+import { sendRaw } from '../helpers/smtp-client.js';
+import { Teardown } from '../helpers/teardown.js';
+
+const webRoot = join(packageRoot, 'dist', 'web');
+
+describe('web inbox: the server goes away and comes back', () => {
+  const teardown = new Teardown();
+  after(() => teardown.close());
+  let browser: Browser;
+  let dataDir: string;
+  let server: Mailroom | null = null;
+
+  const start = async (ports?: { smtp: number; http: number }) =>
+    startTestServer({ dataDir, ...(ports ? { smtp: { host: '127.0.0.1', port: ports.smtp }, listen: { host: '127.0.0.1', port: ports.http } } : {}) }, { webRoot });
+
+  before(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'mailroom-offline-'));
+    teardown.defer('data dir', () => rmSync(dataDir, { recursive: true, force: true }));
+    browser = teardown.add(await launchBrowser(), 'chromium');
+    server = await start();
+    teardown.defer('mailroom', () => server?.close());
+  });
+
+  it('shows offline, reconnects, shows new mail once and applies reads and deletions made meanwhile', async () => {
+    for (const subject of ['Keep me', 'Read me meanwhile', 'Delete me meanwhile']) await sendRaw(server!.smtpPort, 'a@example.test', ['dev@example.test'], `Subject: ${subject}\r\n\r\nx\r\n`);
+    const ports = { smtp: server!.smtpPort, http: server!.httpPort };
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    teardown.add(context, 'browser context');
+    const page = await context.newPage();
+    await page.goto(server!.url);
+    const row = (subject: string) => page.getByRole('option', { name: new RegExp(subject) });
+    await row('Delete me meanwhile').waitFor();
+    await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
+
+    await server!.close();
+    server = null;
+    await page.locator('[data-testid="feed-status"][data-state="closed"]').waitFor();
+    await page.waitForFunction(() => document.title.includes('(offline)'));
+    await screenshot(page, 'offline');
+
+    server = await start(ports);
+    const messages = (await list(server.url)).messages;
+    const id = (subject: string) => messages.find((m) => m.subject === subject)!.id;
+    const json = (method: string, body: unknown) => ({ method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    assert.equal((await getJson(`${server.url}/api/messages/${id('Read me meanwhile')}`, json('PATCH', { read: true }))).status, 200);
+    assert.equal((await getJson(`${server.url}/api/messages/${id('Delete me meanwhile')}`, { method: 'DELETE' })).status, 200);
+    await sendRaw(server.smtpPort, 'a@example.test', ['dev@example.test'], 'Subject: New after the restart\r\n\r\nx\r\n');
+
+    await page.locator('[data-testid="feed-status"][data-state="open"]').waitFor({ timeout: 30_000 });
+    await row('New after the restart').waitFor();
+    await row('Delete me meanwhile').waitFor({ state: 'detached' });
+    assert.equal(await row('New after the restart').count(), 1, 'shown once');
+    assert.equal(await row('Keep me').count(), 1);
+    await page.waitForFunction((sel) => !document.querySelector(sel)?.classList.contains('unread'), `#row-${id('Read me meanwhile')}`);
+    assert.equal(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument), true, 'no reload');
+    assert.ok(!(await page.title()).includes('(offline)'));
+    await screenshot(page, 'back-online');
+  });
+});

@@ -37,8 +37,9 @@ describe('web inbox: the server goes away and comes back', () => {
   });
 
   it('shows offline, reconnects, shows new mail once and applies reads and deletions made meanwhile', async () => {
-    for (const subject of ['Keep me', 'Read me meanwhile', 'Delete me meanwhile']) await sendRaw(server!.smtpPort, 'a@example.test', ['dev@example.test'], `Subject: ${subject}\r\n\r\nx\r\n`);
+    for (const subject of ['Keep me', 'Read me meanwhile', 'Delete me meanwhile', 'Deleted in the page offline', 'Read in the page offline']) await sendRaw(server!.smtpPort, 'a@example.test', ['dev@example.test'], `Subject: ${subject}\r\n\r\nx\r\n`);
     const ports = { smtp: server!.smtpPort, http: server!.httpPort };
+    const before = new Map((await list(server!.url)).messages.map((m) => [m.subject, m.id]));
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     teardown.add(context, 'browser context');
     const page = await context.newPage();
@@ -51,6 +52,14 @@ describe('web inbox: the server goes away and comes back', () => {
     server = null;
     await page.locator('[data-testid="feed-status"][data-state="closed"]').waitFor();
     await page.waitForFunction(() => document.title.includes('(offline)'));
+    // Changes made in the page while the server is away show at once and wait to be sent.
+    await row('Deleted in the page offline').click({ modifiers: ['Control'] });
+    await page.keyboard.press('Delete');
+    await row('Deleted in the page offline').waitFor({ state: 'detached' });
+    await row('Read in the page offline').click({ modifiers: ['Control'] });
+    await page.getByRole('button', { name: 'Mark read', exact: true }).click();
+    await page.waitForFunction((sel) => document.querySelector(sel)?.classList.contains('unread') === false, `#row-${before.get('Read in the page offline')}`);
+    await page.getByTestId('pending-changes').getByText('2 changes to send').waitFor();
     await screenshot(page, 'offline');
 
     server = await start(ports);
@@ -67,6 +76,11 @@ describe('web inbox: the server goes away and comes back', () => {
     assert.equal(await row('New after the restart').count(), 1, 'shown once');
     assert.equal(await row('Keep me').count(), 1);
     await page.waitForFunction((sel) => !document.querySelector(sel)?.classList.contains('unread'), `#row-${id('Read me meanwhile')}`);
+    // What was done in the page offline reached the server once it was back.
+    await page.getByTestId('pending-changes').waitFor({ state: 'detached' });
+    const after = (await list(server.url)).messages;
+    assert.ok(!after.some((m) => m.subject === 'Deleted in the page offline'), 'the offline deletion was sent');
+    assert.equal(after.find((m) => m.subject === 'Read in the page offline')?.read, true, 'the offline read flag was sent');
     assert.equal(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument), true, 'no reload');
     assert.ok(!(await page.title()).includes('(offline)'));
     await screenshot(page, 'back-online');

@@ -120,11 +120,11 @@ class Mailbox {
     void this.resync();
   }
 
-  /** Takes one feed frame; a hello (connect or reconnect) re-syncs everything. */
+  /** Takes one feed frame; a hello (connect or reconnect) sends what waited offline and re-syncs everything. */
   handle(event: FeedEvent): void {
     if (event.type === 'hello') {
       this.#queue = [];
-      void this.resync();
+      void this.#replayPending().then(() => this.resync());
       return;
     }
     this.#queue.push(event);
@@ -245,12 +245,68 @@ class Mailbox {
 
   async remove(ids: string[]): Promise<void> {
     if (ids.length === 0) return;
-    await this.#act(() => (ids.length === 1 ? api.deleteMessage(ids[0]!) : api.deleteMany(ids)));
+    await this.#actOrKeep({ kind: 'delete', ids });
   }
 
   async markRead(ids: string[], read: boolean): Promise<void> {
     if (ids.length === 0) return;
-    await this.#act(() => (ids.length === 1 ? api.setRead(ids[0]!, read) : api.setReadMany(ids, read)));
+    await this.#actOrKeep({ kind: 'read', ids, read });
+  }
+
+  // ---- changes made while the server is away: shown at once, sent when it is back ----------
+
+  /** Deletions and read flags waiting for the server, oldest first. */
+  pending = $state.raw<PendingChange[]>([]);
+
+  #send(change: PendingChange): Promise<unknown> {
+    const { ids } = change;
+    if (change.kind === 'delete') return ids.length === 1 ? api.deleteMessage(ids[0]!) : api.deleteMany(ids);
+    return ids.length === 1 ? api.setRead(ids[0]!, change.read) : api.setReadMany(ids, change.read);
+  }
+
+  /** Sends the change; when the server cannot be reached, applies it here and keeps it for later. */
+  async #actOrKeep(change: PendingChange): Promise<void> {
+    try {
+      await this.#send(change);
+      this.error = null;
+    } catch (err) {
+      if (err instanceof api.ApiError) {
+        this.error = err.message;
+        return;
+      }
+      this.pending = [...this.pending, change];
+      this.#applyLocally(change);
+      this.error = null;
+    }
+  }
+
+  #applyLocally(change: PendingChange): void {
+    const ids = new Set(change.ids);
+    if (change.kind === 'delete') {
+      const gone = this.items.filter((m) => ids.has(m.id));
+      this.items = this.items.filter((m) => !ids.has(m.id));
+      this.total = Math.max(0, this.total - gone.length);
+      this.unread = Math.max(0, this.unread - gone.filter((m) => !m.read).length);
+      this.removed = new Set([...this.removed, ...gone.map((m) => m.id)].slice(-REMEMBER_REMOVED));
+      this.#pruneSelection();
+    } else {
+      const flipped = this.items.filter((m) => ids.has(m.id) && m.read !== change.read).length;
+      this.items = this.items.map((m) => (ids.has(m.id) ? { ...m, read: change.read } : m));
+      this.unread = Math.max(0, this.unread + (change.read ? -flipped : flipped));
+    }
+  }
+
+  /** Sends what waited, in order; a change the server refuses (a message gone meanwhile) is dropped. */
+  async #replayPending(): Promise<void> {
+    while (this.pending.length) {
+      const [next, ...rest] = this.pending;
+      try {
+        await this.#send(next!);
+      } catch (err) {
+        if (!(err instanceof api.ApiError)) return; // still away: keep it for the next reconnect
+      }
+      this.pending = rest;
+    }
   }
 
   /** Deletes every message in scope (all mail when unscoped). */
@@ -275,6 +331,9 @@ class Mailbox {
     }
   }
 }
+
+/** A change made while the server could not be reached. */
+export type PendingChange = { kind: 'delete'; ids: string[] } | { kind: 'read'; ids: string[]; read: boolean };
 
 /** The one mailbox of the page. */
 export const mailbox = new Mailbox();

@@ -76,7 +76,7 @@ describe('web inbox: actions', () => {
     await page.getByRole('toolbar', { name: 'List actions' }).getByRole('button', { name: 'Mark read' }).click();
     await page.waitForFunction(() => document.querySelectorAll('[role="option"].unread').length === 1);
     assert.equal(await page.locator('[role="option"].unread .subject').innerText(), 'Multi 2');
-    await page.getByRole('toolbar', { name: 'List actions' }).getByRole('button', { name: 'Clear' }).click();
+    await page.getByRole('toolbar', { name: 'List actions' }).getByRole('button', { name: 'Clear selection' }).click();
 
     const toolbar = page.getByRole('toolbar', { name: 'List actions' });
     await toolbar.getByRole('button', { name: 'Delete all' }).click();

@@ -105,6 +105,8 @@ describe('web inbox: message details', () => {
         await page.getByRole('option', { name: /Unnamed parts/ }).click({ modifiers: ['Control'] });
         assert.equal(await page.locator('[role="option"][aria-selected="true"]').count(), 1);
         await page.getByText('1 selected').waitFor();
+        const tops = await page.getByRole('toolbar', { name: 'List actions' }).locator('button').evaluateAll((els) => els.map((e) => Math.round(e.getBoundingClientRect().top)));
+        assert.equal(new Set(tops).size, 1, `the selection bar is one row: ${tops.join(', ')}`);
       }
       await context.close();
     });

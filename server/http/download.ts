@@ -1,5 +1,7 @@
 // Safe download headers for sender-controlled file names and types (RFC 6266 / RFC 5987).
 
+import { UNSAFE_FILENAME_CHARS } from '../mail/part-name.js';
+
 /** Raster image types a browser may show directly; everything else is served as octet-stream. */
 const INLINE_SAFE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/avif', 'image/bmp']);
 
@@ -9,11 +11,10 @@ export function safeContentType(type: string): string {
   return INLINE_SAFE_TYPES.has(t) ? t : 'application/octet-stream';
 }
 
-/** A file name with path parts, control characters and quotes removed; never empty. */
+/** A file name with path parts, control and bidi-override characters and quotes removed; never empty. */
 export function sanitizeFilename(name: string | null | undefined, fallback: string): string {
-  const base = (name ?? '').split(/[/\\]/).pop() ?? '';
-  // eslint-disable-next-line no-control-regex
-  const cleaned = base.replace(/[\u0000-\u001f\u007f"]/g, '').replace(/^\.+/, '').trim();
+  const base = (name ?? '').replace(UNSAFE_FILENAME_CHARS, '').split(/[/\\]/).pop() ?? '';
+  const cleaned = base.replace(/"/g, '').replace(/^\.+/, '').trim();
   return cleaned || fallback;
 }
 

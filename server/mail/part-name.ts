@@ -28,9 +28,16 @@ const EXTENSIONS: Record<string, string> = {
 
 /** The part's own file name, else one made from its content type and id. */
 export function partFileName(part: { id: string; filename: string | null; contentType: string }): string {
-  if (part.filename) return part.filename;
+  if (part.filename) return part.filename.replace(UNSAFE_FILENAME_CHARS, '') || `part-${part.id.replace(/[^0-9]+/g, '-')}.bin`;
   const type = part.contentType.split(';')[0]!.trim().toLowerCase();
   const ext = EXTENSIONS[type] ?? (/^text\//.test(type) ? 'txt' : 'bin');
   const kind = type.startsWith('image/') ? 'image' : 'part';
   return `${kind}-${part.id.replace(/[^0-9]+/g, '-')}.${ext}`;
 }
+
+/**
+ * Characters a file name must not carry into a download: controls (NUL, CR, LF…), and the
+ * Unicode bidi controls that make "evil\u202Etxt.exe" display as "evilexe.txt".
+ */
+// eslint-disable-next-line no-control-regex
+export const UNSAFE_FILENAME_CHARS = /[\u0000-\u001f\u007f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;

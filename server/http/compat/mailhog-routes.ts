@@ -11,7 +11,8 @@ import { ReleaseRefused } from '../../outbound/relay.js';
 import type { MessageStore } from '../../store/store.js';
 import type { CompatOutbound } from './index.js';
 import { compileQuery, QueryError } from '../../mail/search.js';
-import { contentDisposition } from '../download.js';
+import { contentDisposition, safeContentType } from '../download.js';
+import { headerParam } from '../../mail/parse.js';
 import { mailhogMessage } from './mailhog-shapes.js';
 
 const DEFAULT_LIMIT = 50;
@@ -146,11 +147,14 @@ export async function mailhogRoutes(app: FastifyInstance, { store, outbound }: {
     if (!m || !part || !/^\d+$/.test(request.params.n)) return empty(reply, 404);
     const cte = (part.Headers['Content-Transfer-Encoding']?.[0] ?? '').trim().toLowerCase();
     const body = cte === 'base64' ? Buffer.from(part.Body.replace(/\s+/g, ''), 'base64') : Buffer.from(part.Body, 'utf8');
-    // The part's own headers are sender-controlled: used only when they are plain printable ASCII.
-    const printable = (v: string | undefined) => (v !== undefined && /^[\x20-\x7e\t]+$/.test(v) ? v : undefined);
+    // The part's own headers are sender-controlled: its file name is read from them and written
+    // again as a safe Content-Disposition (no path, no control or bidi characters); its type is
+    // served only when it is a plain raster image.
+    const type = part.Headers['Content-Type']?.[0];
+    const name = headerParam(part.Headers['Content-Disposition']?.[0], 'filename') ?? headerParam(type, 'name');
     return reply
-      .type(printable(part.Headers['Content-Type']?.[0]) ?? 'application/octet-stream')
-      .header('Content-Disposition', printable(part.Headers['Content-Disposition']?.[0]) ?? contentDisposition(`${m.id}-part-${request.params.n}`, 'part'))
+      .type(safeContentType(type ?? ''))
+      .header('Content-Disposition', contentDisposition(name, `${m.id}-part-${request.params.n}`))
       .header('Content-Security-Policy', "sandbox; default-src 'none'")
       .send(body);
   });

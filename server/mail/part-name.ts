@@ -28,7 +28,8 @@ const EXTENSIONS: Record<string, string> = {
 
 /** The part's own file name, else one made from its content type and id. */
 export function partFileName(part: { id: string; filename: string | null; contentType: string }): string {
-  if (part.filename) return part.filename.replace(UNSAFE_FILENAME_CHARS, '') || `part-${part.id.replace(/[^0-9]+/g, '-')}.bin`;
+  const own = part.filename?.replace(UNSAFE_FILENAME_CHARS, '');
+  if (own) return own;
   const type = part.contentType.split(';')[0]!.trim().toLowerCase();
   const ext = EXTENSIONS[type] ?? (/^text\//.test(type) ? 'txt' : 'bin');
   const kind = type.startsWith('image/') ? 'image' : 'part';

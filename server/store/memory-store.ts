@@ -19,6 +19,7 @@ import { createTagOps } from './memory-tags.js';
 import {
   DEFAULT_INBOX,
   StoreError,
+  cursorSeq,
   type InboxStats,
   type ListOptions,
   type ListPage,
@@ -292,11 +293,4 @@ export function createMemoryStore(options: MemoryStoreOptions): MessageStore {
     },
   };
   return store;
-}
-
-/** The sequence number a page cursor stands for; only numbers this store has handed out are cursors. */
-function cursorSeq(cursor: string, lastSeq: number): number {
-  const n = /^[0-9a-z]{1,12}$/.test(cursor) ? Number.parseInt(cursor, 36) : Number.NaN;
-  if (!(n >= 1 && n <= lastSeq)) throw new StoreError('invalid_cursor', `cursor "${cursor.slice(0, 40)}" is not one this server gave out (pass back nextCursor from the previous page)`);
-  return n;
 }

@@ -114,3 +114,10 @@ export class StoreError extends Error {
 /** Largest page a list call may ask for. */
 export const MAX_PAGE = 1000;
 export const DEFAULT_INBOX = 'default';
+
+/** The sequence number a page cursor stands for; only numbers this store has handed out are cursors. */
+export function cursorSeq(cursor: string, lastSeq: number): number {
+  const n = /^[0-9a-z]{1,12}$/.test(cursor) ? Number.parseInt(cursor, 36) : Number.NaN;
+  if (!(n >= 1 && n <= lastSeq)) throw new StoreError('invalid_cursor', `cursor "${cursor.slice(0, 40)}" is not one this server gave out (pass back nextCursor from the previous page)`);
+  return n;
+}

@@ -55,3 +55,16 @@ export function readyLine(child: ChildProcess, timeoutMs = 30_000): Promise<Omit
     });
   });
 }
+
+/**
+ * SIGTERM to a child (to its whole process group when it was spawned with `detached: true`, as
+ * npm and npx run the real program as a grandchild); resolves once the child has exited.
+ */
+export function stopProcess(child: ChildProcess, group = false): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    if (group) process.kill(-child.pid!, 'SIGTERM');
+    else child.kill('SIGTERM');
+  });
+}

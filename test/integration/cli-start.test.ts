@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { readyLine } from '../helpers/cli-process.js';
+import { readyLine, stopProcess } from '../helpers/cli-process.js';
 import { sendRaw } from '../helpers/smtp-client.js';
 import { testTls } from '../helpers/server.js';
 import { fileTeardown } from '../helpers/teardown.js';
@@ -23,13 +23,7 @@ teardown.defer('temp dir', () => rmSync(dir, { recursive: true, force: true }));
 
 function startCliProcess(args: string[]) {
   const child = spawn(process.execPath, [cli, '--smtp', '127.0.0.1:0', '--listen', '127.0.0.1:0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  teardown.defer('mailroom', () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    return new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    });
-  });
+  teardown.defer('mailroom', () => stopProcess(child));
   return child;
 }
 

@@ -10,6 +10,7 @@ import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { fileTeardown } from '../helpers/teardown.js';
+import { stopProcess } from '../helpers/cli-process.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -32,13 +33,7 @@ test('npm run dev: Vite serves the inbox from sources with hot reload and proxie
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true, // npm, the dev script, tsx watch and the server: stop the whole group
   });
-  teardown.defer('npm run dev', () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    return new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      process.kill(-child.pid!, 'SIGTERM');
-    });
-  });
+  teardown.defer('npm run dev', () => stopProcess(child, true));
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const web = await new Promise<string>((resolve, reject) => {

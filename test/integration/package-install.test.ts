@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { readyLine } from '../helpers/cli-process.js';
+import { readyLine, stopProcess } from '../helpers/cli-process.js';
 import { sendRaw } from '../helpers/smtp-client.js';
 import { fileTeardown } from '../helpers/teardown.js';
 import { emptyEsmProject, installGlobal, installTarball, packBuilt } from '../helpers/install-package.js';
@@ -50,7 +50,7 @@ test('installed into an empty ESM project: npx mailroom serves, captures a messa
 
   // npx runs the server as its own child: start it in a process group and stop the whole group.
   const child = spawn('npx', ['mailroom', '--smtp', '127.0.0.1:0', '--listen', '127.0.0.1:0', '--log-level', 'info', '--quiet'], { cwd: project, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  teardown.defer('npx mailroom', () => stopGroup(child));
+  teardown.defer('npx mailroom', () => stopProcess(child, true));
   const ready = await readyLine(child);
   await sendRaw(ready.smtpPort, 'app@example.test', ['new.user@example.test'], 'Subject: welcome from the tarball\r\n\r\nhello\r\n');
 
@@ -76,12 +76,3 @@ test('npm install -g puts mailroom on PATH; --version prints the version', async
   const { stdout } = await run(mailroom, ['--version']);
   assert.equal(stdout.trim(), pkg.version);
 });
-
-/** SIGTERM to the child's process group; resolves once the child itself has exited. */
-function stopGroup(child: ReturnType<typeof spawn>): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    process.kill(-child.pid!, 'SIGTERM');
-  });
-}

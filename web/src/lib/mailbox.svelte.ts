@@ -6,6 +6,7 @@ import * as api from './api';
 import type { InboxCount, ListScope, MessageSummary, TagCount } from './api';
 import type { FeedEvent } from './feed.svelte';
 import { applyEvents } from './apply-events';
+import { applyChange, isUnreachable, sendChange, type PendingChange } from './pending-changes';
 
 const FIRST_PAGE = 200; // rows fetched on (re)load: several screens, one quick request
 const MAX_PAGE = 1000; // the server's page cap
@@ -258,41 +259,24 @@ class Mailbox {
   /** Deletions and read flags waiting for the server, oldest first. */
   pending = $state.raw<PendingChange[]>([]);
 
-  #send(change: PendingChange): Promise<unknown> {
-    const { ids } = change;
-    if (change.kind === 'delete') return ids.length === 1 ? api.deleteMessage(ids[0]!) : api.deleteMany(ids);
-    return ids.length === 1 ? api.setRead(ids[0]!, change.read) : api.setReadMany(ids, change.read);
-  }
-
   /** Sends the change; when the server cannot be reached, applies it here and keeps it for later. */
   async #actOrKeep(change: PendingChange): Promise<void> {
     try {
-      await this.#send(change);
+      await sendChange(change);
       this.error = null;
     } catch (err) {
-      if (err instanceof api.ApiError) {
-        this.error = err.message;
+      if (!isUnreachable(err)) {
+        this.error = (err as Error).message;
         return;
       }
       this.pending = [...this.pending, change];
-      this.#applyLocally(change);
-      this.error = null;
-    }
-  }
-
-  #applyLocally(change: PendingChange): void {
-    const ids = new Set(change.ids);
-    if (change.kind === 'delete') {
-      const gone = this.items.filter((m) => ids.has(m.id));
-      this.items = this.items.filter((m) => !ids.has(m.id));
-      this.total = Math.max(0, this.total - gone.length);
-      this.unread = Math.max(0, this.unread - gone.filter((m) => !m.read).length);
-      this.removed = new Set([...this.removed, ...gone.map((m) => m.id)].slice(-REMEMBER_REMOVED));
+      const next = applyChange(this, change);
+      this.items = next.items;
+      this.total = next.total;
+      this.unread = next.unread;
+      if (next.gone.length) this.removed = new Set([...this.removed, ...next.gone].slice(-REMEMBER_REMOVED));
       this.#pruneSelection();
-    } else {
-      const flipped = this.items.filter((m) => ids.has(m.id) && m.read !== change.read).length;
-      this.items = this.items.map((m) => (ids.has(m.id) ? { ...m, read: change.read } : m));
-      this.unread = Math.max(0, this.unread + (change.read ? -flipped : flipped));
+      this.error = null;
     }
   }
 
@@ -301,9 +285,9 @@ class Mailbox {
     while (this.pending.length) {
       const [next, ...rest] = this.pending;
       try {
-        await this.#send(next!);
+        await sendChange(next!);
       } catch (err) {
-        if (!(err instanceof api.ApiError)) return; // still away: keep it for the next reconnect
+        if (isUnreachable(err)) return; // still away: keep it for the next reconnect
       }
       this.pending = rest;
     }
@@ -331,9 +315,6 @@ class Mailbox {
     }
   }
 }
-
-/** A change made while the server could not be reached. */
-export type PendingChange = { kind: 'delete'; ids: string[] } | { kind: 'read'; ids: string[]; read: boolean };
 
 /** The one mailbox of the page. */
 export const mailbox = new Mailbox();

@@ -1,6 +1,7 @@
 // A raw SMTP client over a socket, for protocol edges nodemailer will not produce.
 
 import { connect, type Socket } from 'node:net';
+import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 
 export interface Reply {
   code: number;
@@ -73,6 +74,18 @@ export class RawSmtp {
   async command(line: string, timeoutMs?: number): Promise<Reply | null> {
     this.send(line + '\r\n');
     return this.reply(timeoutMs);
+  }
+
+  /**
+   * After a 220 to STARTTLS: runs the TLS handshake over this socket and returns a client for
+   * the TLS session. Replies still unread from the plaintext session are dropped with it.
+   */
+  startTls(options: ConnectionOptions = {}): Promise<RawSmtp> {
+    this.socket.removeAllListeners('data');
+    return new Promise((resolve, reject) => {
+      const secure = tlsConnect({ socket: this.socket, rejectUnauthorized: false, ...options }, () => resolve(new RawSmtp(secure)));
+      secure.once('error', reject);
+    });
   }
 
   close(): void {

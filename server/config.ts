@@ -52,6 +52,7 @@ export interface Config {
   relayTimeout: number;
   relayBackoff: number;
   webhookUrls: string[];
+  outboundAllowPrivate: boolean;
   webhookSecret: string;
   webhookQuery: string;
   webhookTimeout: number;
@@ -160,6 +161,7 @@ export const OPTIONS = [
   opt({ key: 'relayTimeout', group: 'relay', flag: 'relay-timeout', default: '30s', help: 'Time limit for one upstream delivery attempt', parse: parseDuration }),
   opt({ key: 'relayBackoff', group: 'relay', flag: 'relay-backoff', default: '1s', help: 'Delay before the first auto-relay retry; doubles with each retry (at most 60 s)', parse: parseDuration }),
   opt({ key: 'webhookUrls', group: 'relay', flag: 'webhook-url', default: '', help: 'URL(s) to POST a JSON summary of each new message to (comma-separated); off when empty', parse: parseUrlList }),
+  opt({ key: 'outboundAllowPrivate', group: 'relay', flag: 'outbound-allow-private', default: 'false', help: 'Let the relay and webhooks connect to loopback, private, link-local and other non-public addresses (refused by default: SSRF)', parse: parseBool }),
   opt({ key: 'webhookSecret', group: 'relay', flag: 'webhook-secret', default: '', help: 'Secret for the X-Mailroom-Signature header (sha256=HMAC of the body); unsigned when empty', parse: (v) => v }),
   opt({ key: 'webhookQuery', group: 'relay', flag: 'webhook-query', default: '', help: 'Search query selecting the messages webhooks report; all when empty', parse: (v) => v }),
   opt({ key: 'webhookTimeout', group: 'relay', flag: 'webhook-timeout', default: '5s', help: 'Time limit for one webhook request', parse: parseDuration }),

@@ -18,6 +18,7 @@ import { startAutoRelay, type AutoRelay } from './outbound/auto-relay.js';
 import { createRelay, type Relay } from './outbound/relay.js';
 import { createReleaseHistory, type ReleaseHistory } from './outbound/release-history.js';
 import { startWebhooks, type Webhooks } from './outbound/webhooks.js';
+import { checkConfiguredTarget } from './outbound/target-guard.js';
 import { version } from './paths.js';
 import { createSessionRegistry, type SessionRegistry } from './sessions/sessions.js';
 import { createSmtpHooks, type SmtpHooks } from './smtp/hooks.js';
@@ -73,6 +74,7 @@ export async function buildUnhappyPaths(config: Config, deps: { bus: EventBus; s
   const sessions = createSessionRegistry({ recentCapacity: config.sessionsLogSize, record: config.transcripts, maxMessages: config.maxMessages, bus });
   const hooks = createSmtpHooks({ faults, sessions, rejected });
 
+  checkOutboundTargets(config);
   const relay = createRelay({
     host: config.relayHost,
     port: config.relayPort,
@@ -83,6 +85,7 @@ export async function buildUnhappyPaths(config: Config, deps: { bus: EventBus; s
     allowedRecipients: config.relayAllowedRecipients,
     from: config.relayFrom,
     timeoutMs: config.relayTimeout,
+    allowPrivate: config.outboundAllowPrivate,
   });
   const releases = createReleaseHistory({ bus, maxMessages: config.maxMessages });
   if (config.relayAuto && !relay.configured) throw new ConfigError('--relay-auto needs --relay-host');
@@ -102,6 +105,7 @@ export async function buildUnhappyPaths(config: Config, deps: { bus: EventBus; s
           backoffMs: config.webhookBackoff,
           capacity: config.webhookQueueSize,
           userAgent: `Mailroom/${version}`,
+          allowPrivate: config.outboundAllowPrivate,
         },
         config.webhookQuery,
       )
@@ -138,4 +142,17 @@ export async function buildUnhappyPaths(config: Config, deps: { bus: EventBus; s
       releases.dispose();
     },
   };
+}
+
+/** A relay host or webhook URL that is plainly not public stops the start (unless allowed). */
+function checkOutboundTargets(config: Config): void {
+  const targets: Array<[string, string]> = config.webhookUrls.map((url) => ['--webhook-url host', new URL(url).hostname]);
+  if (config.relayHost) targets.unshift(['--relay-host', config.relayHost]);
+  for (const [what, host] of targets) {
+    try {
+      checkConfiguredTarget(what, host, config.outboundAllowPrivate);
+    } catch (err) {
+      throw new ConfigError((err as Error).message);
+    }
+  }
 }

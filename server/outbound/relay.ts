@@ -6,6 +6,7 @@
 import nodemailer from 'nodemailer';
 import { removeHeader } from '../mail/raw-headers.js';
 import type { StoredMessage } from '../mail/types.js';
+import { resolveTarget } from './target-guard.js';
 
 /** Upstream settings (from config). */
 export interface RelaySettings {
@@ -20,6 +21,8 @@ export interface RelaySettings {
   /** Envelope sender; '' keeps the message's own. */
   from: string;
   timeoutMs: number;
+  /** Allow a loopback, private or link-local upstream (--outbound-allow-private). */
+  allowPrivate: boolean;
 }
 
 /** One release attempt as recorded and returned. */
@@ -92,9 +95,19 @@ export function createRelay(settings: RelaySettings): Relay {
     },
     async send(message, to, meta) {
       const at = new Date().toISOString();
+      const base = { at, to: [...to], auto: meta.auto, attempt: meta.attempt };
+      let address: string;
+      try {
+        // Connect to the address that was checked, not to a name that might resolve elsewhere next.
+        address = (await resolveTarget('relay host', settings.host, settings.allowPrivate)).address;
+      } catch (err) {
+        return { ...base, ok: false, response: null, code: null, error: (err as Error).message, rejected: [] };
+      }
       const transport = nodemailer.createTransport({
-        host: settings.host,
+        host: address,
         port: settings.port,
+        // TLS still verifies (and sends SNI for) the configured name, not the address.
+        ...(address !== settings.host.replace(/^\[|\]$/g, '') ? { servername: settings.host } : {}),
         secure: settings.security === 'tls',
         requireTLS: settings.security === 'starttls',
         ignoreTLS: settings.security === 'none',
@@ -104,7 +117,6 @@ export function createRelay(settings: RelaySettings): Relay {
         greetingTimeout: settings.timeoutMs,
         socketTimeout: settings.timeoutMs,
       });
-      const base = { at, to: [...to], auto: meta.auto, attempt: meta.attempt };
       try {
         const info = await transport.sendMail({
           envelope: { from: settings.from || message.envelope.mailFrom || '', to: [...to] },

@@ -1,6 +1,7 @@
 // Webhooks: POST a JSON summary of each new (matching) message to the configured URLs, signed
 // with X-Mailroom-Signature: sha256=<hex HMAC-SHA256 of the body>, with a timeout, retries with
-// backoff and a bounded queue. Only the operator's URLs are ever called (no redirects followed).
+// backoff and a bounded queue. Only the operator's URLs are ever called (no redirects followed),
+// and only at public addresses unless --outbound-allow-private (target-guard.ts).
 
 import { createHmac, randomUUID } from 'node:crypto';
 import type { EventBus } from '../events/bus.js';
@@ -8,6 +9,8 @@ import type { MessagePredicate } from '../mail/search.js';
 import type { MessageSummary } from '../mail/types.js';
 import type { MessageStore } from '../store/store.js';
 import { createDeliveryQueue, type DeliveryQueueStats } from './delivery-queue.js';
+import { postTo } from './http-post.js';
+import { OutboundTargetRefused } from './target-guard.js';
 
 export interface WebhookOptions {
   bus: EventBus;
@@ -20,6 +23,8 @@ export interface WebhookOptions {
   backoffMs: number;
   capacity: number;
   userAgent: string;
+  /** Allow loopback, private and link-local targets (--outbound-allow-private). */
+  allowPrivate: boolean;
 }
 
 /** Delivery status of one endpoint. */
@@ -104,22 +109,22 @@ export function startWebhooks(options: WebhookOptions, query: string): Webhooks 
         url.username = url.password = '';
       }
       try {
-        const res = await fetch(url, { method: 'POST', headers, body: item.body, redirect: 'manual', signal: AbortSignal.timeout(options.timeoutMs) });
-        const text = res.ok ? '' : (await res.text().catch(() => '')).slice(0, RESPONSE_BODY_LIMIT);
-        if (res.ok) await res.body?.cancel().catch(() => {});
+        const res = await postTo(url, { headers, body: item.body, timeoutMs: options.timeoutMs, allowPrivate: options.allowPrivate, what: 'webhook URL host', bodyLimit: RESPONSE_BODY_LIMIT });
+        const ok = res.status >= 200 && res.status < 300;
         ep.lastStatus = item.record.lastStatus = res.status;
-        if (res.ok) {
+        if (ok) {
           ep.lastError = item.record.lastError = null;
           return { ok: true };
         }
-        ep.lastError = item.record.lastError = `HTTP ${res.status}${text ? `: ${text}` : ''}`;
-        // 4xx other than 408/429 will not get better by asking again.
+        ep.lastError = item.record.lastError = `HTTP ${res.status}${res.text ? `: ${res.text}` : ''}`;
+        // 4xx other than 408/429 will not get better by asking again (nor will a redirect: not followed).
         return { ok: false, error: ep.lastError, retry: res.status >= 500 || res.status === 408 || res.status === 429 };
       } catch (err) {
-        const e = err as Error & { cause?: { code?: string } };
+        const e = err as NodeJS.ErrnoException;
         ep.lastStatus = item.record.lastStatus = null;
-        ep.lastError = item.record.lastError = e.name === 'TimeoutError' ? `timed out after ${options.timeoutMs} ms` : `${e.message}${e.cause?.code ? ` (${e.cause.code})` : ''}`;
-        return { ok: false, error: ep.lastError, retry: true };
+        ep.lastError = item.record.lastError = `${e.message}${e.code && !e.message.includes(e.code) ? ` (${e.code})` : ''}`;
+        // Where a target points does not change by asking again.
+        return { ok: false, error: ep.lastError, retry: !(err instanceof OutboundTargetRefused) };
       }
     },
     settled(item, result) {

@@ -32,6 +32,7 @@ export async function startTestServer(overrides: Partial<Config> = {}, options: 
 export function relayTo(upstream: Pick<Mailroom, 'smtpPort'>): Partial<Config> {
   return {
     relayHost: '127.0.0.1',
+    outboundAllowPrivate: true, // the upstream is on loopback
     relayPort: upstream.smtpPort,
     relaySecurity: 'starttls',
     relayTlsVerify: false, // the upstream's certificate is self-signed

@@ -19,7 +19,7 @@ const wrap76 = (s: string) => s.replace(/(.{76})/g, '$1\r\n');
 const teardown = fileTeardown();
 before(async () => {
   upstream = teardown.add(await startTestServer(), 'upstream');
-  server = teardown.add(await startTestServer({ relayHost: '127.0.0.1', relayPort: upstream.smtpPort, relaySecurity: 'none', relayAllowedRecipients: /@x\.test$/i }), 'server');
+  server = teardown.add(await startTestServer({ outboundAllowPrivate: true, relayHost: '127.0.0.1', relayPort: upstream.smtpPort, relaySecurity: 'none', relayAllowedRecipients: /@x\.test$/i }), 'server');
 });
 
 test('mailhog package: every method', async () => {

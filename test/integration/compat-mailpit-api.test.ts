@@ -18,7 +18,7 @@ const tok = token();
 const teardown = fileTeardown();
 before(async () => {
   upstream = teardown.add(await startTestServer(), 'upstream');
-  server = teardown.add(await startTestServer({ relayHost: '127.0.0.1', relayPort: upstream.smtpPort, relaySecurity: 'none', relayAllowedRecipients: /@x\.test$/i }), 'server');
+  server = teardown.add(await startTestServer({ outboundAllowPrivate: true, relayHost: '127.0.0.1', relayPort: upstream.smtpPort, relaySecurity: 'none', relayAllowedRecipients: /@x\.test$/i }), 'server');
   mp = new MailpitClient(server.url + '/'); // a trailing slash is how users often configure it
 });
 

@@ -74,7 +74,7 @@ test('recipients must match the allowed pattern; none are allowed until it is se
   assert.equal((await getJson(`${capture.url}/api/messages/NoSuchMessage123/release`, json({ to: ['a@allowed.test'] }))).status, 404);
   assert.equal((await list(upstream.url)).total, before, 'nothing sent');
 
-  const noPattern = await startTestServer({ relayHost: '127.0.0.1', relayPort: upstream.smtpPort });
+  const noPattern = await startTestServer({ outboundAllowPrivate: true, relayHost: '127.0.0.1', relayPort: upstream.smtpPort });
   try {
     const r = await sendRaw(noPattern.smtpPort, 'a@example.test', ['b@example.test'], MESSAGE);
     const res = await getJson<{ error: { code: string; message: string } }>(`${noPattern.url}/api/messages/${idOf(r!.text)}/release`, json({ to: ['a@allowed.test'] }));

@@ -53,7 +53,7 @@ type Status = ReturnType<Webhooks['status']>;
 
 test('each new message is POSTed as signed JSON; a 500 is retried until it succeeds', async () => {
   const rx = await receiver((n) => (n <= 2 ? 500 : 204));
-  const s = await startTestServer({ webhookUrls: [rx.url], webhookSecret: SECRET, webhookBackoff: 20, webhookRetries: 3 });
+  const s = await startTestServer({ outboundAllowPrivate: true, webhookUrls: [rx.url], webhookSecret: SECRET, webhookBackoff: 20, webhookRetries: 3 });
   try {
     const reply = await sendRaw(s.smtpPort, 'a@example.test', ['b@example.test'], 'Subject: hooked\r\n\r\nhello\r\n');
     assert.equal(reply?.code, 250);
@@ -85,7 +85,7 @@ test('each new message is POSTed as signed JSON; a 500 is retried until it succe
 test('a 4xx is final, a query selects messages, credentials in the URL are sent as basic auth and masked', async () => {
   const rx = await receiver(() => 400);
   const url = rx.url.replace('http://', 'http://hookuser:hookpass@');
-  const s = await startTestServer({ webhookUrls: [url], webhookQuery: 'important', webhookBackoff: 20 });
+  const s = await startTestServer({ outboundAllowPrivate: true, webhookUrls: [url], webhookQuery: 'important', webhookBackoff: 20 });
   try {
     await sendRaw(s.smtpPort, 'a@example.test', ['b@example.test'], 'Subject: routine\r\n\r\nx\r\n');
     await sendRaw(s.smtpPort, 'a@example.test', ['b@example.test'], 'Subject: important news\r\n\r\nx\r\n');
@@ -107,7 +107,7 @@ test('a 4xx is final, a query selects messages, credentials in the URL are sent 
 test('the queue is bounded: deliveries beyond it are dropped and counted, and ingest never waits', async () => {
   const rx = await receiver(() => null); // holds every request until released
   // A timeout far longer than the test keeps both slots busy however slowly the machine sends.
-  const s = await startTestServer({ webhookUrls: [rx.url], webhookQueueSize: 2, webhookRetries: 0, webhookTimeout: 60_000 });
+  const s = await startTestServer({ outboundAllowPrivate: true, webhookUrls: [rx.url], webhookQueueSize: 2, webhookRetries: 0, webhookTimeout: 60_000 });
   try {
     for (let i = 0; i < 5; i++) assert.equal((await sendRaw(s.smtpPort, 'a@example.test', ['b@example.test'], `Subject: n${i}\r\n\r\nx\r\n`))?.code, 250, 'ingest never waits');
     const during = (await getJson<Status>(`${s.url}/api/webhooks`)).body;
@@ -127,7 +127,7 @@ test('the queue is bounded: deliveries beyond it are dropped and counted, and in
 
 test('a hung receiver times out and the failure is visible', async () => {
   const rx = await receiver(() => null);
-  const s = await startTestServer({ webhookUrls: [rx.url], webhookRetries: 0, webhookTimeout: 300 });
+  const s = await startTestServer({ outboundAllowPrivate: true, webhookUrls: [rx.url], webhookRetries: 0, webhookTimeout: 300 });
   try {
     assert.equal((await sendRaw(s.smtpPort, 'a@example.test', ['b@example.test'], 'Subject: hang\r\n\r\nx\r\n'))?.code, 250);
     await s.unhappy.webhooks!.idle();

@@ -8,6 +8,8 @@ import { mkdtemp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { startMailroom } from '../../server/in-process.js';
 import { smtpTransport } from '../helpers/mail.js';
 import { fileTeardown } from '../helpers/teardown.js';
@@ -186,6 +188,45 @@ test('export: every message as .eml with its exact bytes, safe names, never over
   assert.match(again.stderr, /0 written, 2 already there/);
   const filtered = await run(['export', '--url', mr.url, '--query', 'escape', join(tmp, 'export', 'q')]);
   assert.match(filtered.stderr, /1 written/);
+});
+
+test('export never writes outside its directory: hostile subjects over SMTP, hostile ids from a rogue server', async () => {
+  // Over real SMTP: subjects that decode to absolute paths, NUL, CR/LF and the RTL override.
+  await mr.client.deleteAll();
+  const t = smtpTransport(mr.smtpPort);
+  const subjects = ['/etc/passwd', '..\\..\\windows\\win.ini', 'nul\u0000byte', 'crlf\r\nX-Injected: 1', 'evil\u202Etxt.exe', '..', '.hidden'];
+  for (const subject of subjects) await t.sendMail({ from: 'a@example.test', to: 'b@example.test', subject, text: subject });
+  const out = join(tmp, 'export-hostile', 'smtp');
+  assert.equal((await run(['export', '--url', mr.url, out])).code, 0);
+  const files = await readdir(out);
+  assert.equal(files.length, subjects.length);
+  for (const f of files) assert.match(f, /^\d{8}-\d{6}Z-[A-Za-z0-9_-]+(-[a-z0-9-]+)?\.eml$/, f);
+  // A rogue server (export --url is the user's choice, its answers are not): ids built to escape.
+  const ids = ['../../../escaped', '/tmp/absolute-escape', '..', 'a\u0000b', '..%2F..%2Fescaped', 'C:\\escaped'];
+  const rogue = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    res.setHeader('content-type', path.endsWith('/raw') ? 'message/rfc822' : 'application/json');
+    if (path === '/api/messages') {
+      const messages = ids.map((id, i) => ({ id, receivedAt: `2026-01-0${i + 1}T00:00:00.000Z`, subject: '../../subject', from: null, to: [], size: 5 }));
+      return res.end(JSON.stringify({ messages, total: ids.length, unread: 0, nextCursor: null }));
+    }
+    res.end('Subject: rogue\r\n\r\nx\r\n');
+  });
+  await new Promise<void>((r) => rogue.listen(0, '127.0.0.1', r));
+  try {
+    const base = join(tmp, 'export-hostile', 'rogue');
+    const target = join(base, 'inside');
+    const r = await run(['export', '--url', `http://127.0.0.1:${(rogue.address() as AddressInfo).port}`, target]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(await readdir(base), ['inside'], 'nothing written beside the target');
+    const written = await readdir(target);
+    assert.equal(written.length, ids.length);
+    for (const f of written) assert.match(f, /^[A-Za-z0-9._-]+\.eml$/, f);
+    await assert.rejects(readFile('/tmp/absolute-escape.eml'));
+  } finally {
+    rogue.closeAllConnections();
+    await new Promise((r) => rogue.close(r));
+  }
 });
 
 test('non-ASCII everywhere: send -t keeps UTF-8 addresses as UTF-8 in the envelope, ingest reads a non-ASCII file, wait finds a non-ASCII subject', async () => {

@@ -51,6 +51,7 @@ export interface Config {
   relayQueueSize: number;
   relayTimeout: number;
   relayBackoff: number;
+  maxFeedClients: number;
   webhookUrls: string[];
   outboundAllowPrivate: boolean;
   webhookSecret: string;
@@ -110,6 +111,7 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 export const OPTIONS = [
   opt({ key: 'smtp', group: 'smtp', flag: 'smtp', default: '127.0.0.1:1025', help: 'SMTP listen address (host:port); use 0.0.0.0 to accept mail from other machines', parse: parseAddress }),
   opt({ key: 'listen', group: 'web', flag: 'listen', default: '127.0.0.1:8025', help: 'HTTP listen address for the inbox, API and WebSocket feed (host:port)', parse: parseAddress }),
+  opt({ key: 'maxFeedClients', group: 'web', flag: 'max-feed-clients', default: '1000', help: 'Open WebSocket feed connections at most (native, Mailpit and MailHog feeds together); extras get 503', parse: parseInt10 }),
   opt({ key: 'smtps', group: 'smtp', flag: 'smtps', default: '', help: 'Optional implicit-TLS SMTP listen address (host:port), e.g. 127.0.0.1:1465; off when empty', parse: (v) => (v === '' ? null : parseAddress(v)) }),
   opt({ key: 'smtpTlsCert', group: 'smtp', flag: 'smtp-tls-cert', default: '', help: 'PEM certificate file for STARTTLS and SMTPS; a self-signed one is generated at start when empty', parse: (v) => v }),
   opt({ key: 'smtpTlsKey', group: 'smtp', flag: 'smtp-tls-key', default: '', help: 'PEM private key file matching --smtp-tls-cert', parse: (v) => v }),

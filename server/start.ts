@@ -154,10 +154,10 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
   smtpInfo = () => ({ port: smtp.port, smtpsPort: smtp.smtpsPort, starttls, tlsSelfSigned: tls ? tls.selfSigned : null, ...smtp.counters });
 
   const feed = createWsFeed({ bus, hello: () => ({ version, total: store.stats().count, unread: store.stats().unread }) });
-  feedClients = () => feed.clients;
   const mailpitFrames = createMailpitFrames(store, version);
   const mailpitFeed = createWsFeed({ bus, hello: () => ({}), helloFrame: mailpitFrames.stats, serialize: mailpitFrames.serialize });
   const mailhogFeed = createWsFeed({ bus, hello: () => ({}), helloFrame: () => null, serialize: mailhogFrames(store) });
+  feedClients = () => feed.clients + mailpitFeed.clients + mailhogFeed.clients;
   routeUpgrades(
     app.server,
     new Map([
@@ -167,6 +167,7 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
     ]),
     config.allowedHosts,
     uiVerify ? upgradeAuthorizer(uiVerify) : null,
+    { max: config.maxFeedClients, open: () => feedClients() },
   );
 
   try {

@@ -1,5 +1,6 @@
 // The feed protects the server from its clients: a tab that stops reading is dropped once it is
-// too far behind, and a peer that stops answering pings is dropped at the next heartbeat.
+// too far behind, a peer that stops answering pings is dropped at the next heartbeat, and the
+// number of open feed sockets is capped.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,6 +12,8 @@ import WebSocket from 'ws';
 import { createEventBus } from '../../server/events/bus.js';
 import { createWsFeed } from '../../server/events/ws-feed.js';
 import type { MessageSummary } from '../../server/mail/types.js';
+import { startTestServer } from '../helpers/server.js';
+import { openFeed } from '../helpers/feed.js';
 
 async function feedServer(options: { heartbeatMs?: number; maxBufferedBytes?: number }) {
   const bus = createEventBus();
@@ -72,6 +75,27 @@ test('a peer that never answers pings is dropped at the next heartbeat', async (
     await ended; // the server closed the connection: without the heartbeat this never resolves
     for (let i = 0; i < 100 && s.feed.clients > 0; i++) await sleep(5);
     assert.equal(s.feed.clients, 0);
+  } finally {
+    await s.close();
+  }
+});
+
+test('--max-feed-clients caps open feed sockets over all three feeds: the next upgrade gets 503 until one leaves', async () => {
+  const s = await startTestServer({ maxFeedClients: 2 });
+  try {
+    const base = s.url.replace(/^http/, 'ws');
+    const a = await openFeed(base + '/api/feed');
+    const b = await openFeed(base + '/api/events').catch((err: unknown) => err);
+    assert.ok(!(b instanceof Error), 'second client fits');
+    for (const path of ['/api/feed', '/api/events', '/api/v2/websocket']) {
+      await assert.rejects(openFeed(base + path), (err: { statusCode?: number }) => err.statusCode === 503, path);
+    }
+    a.close();
+    let reopened: Awaited<ReturnType<typeof openFeed>> | null = null;
+    for (let i = 0; i < 100 && !reopened; i++) reopened = await openFeed(base + '/api/v2/websocket').catch(() => null); // until the server has seen the close
+    assert.ok(reopened, 'a slot frees up when a client leaves');
+    reopened.close();
+    (b as { close(): void }).close();
   } finally {
     await s.close();
   }

@@ -114,7 +114,7 @@ export function createFaultController(options: FaultControllerOptions, initial: 
     patch(id, fields) {
       const i = indexOf(id);
       const { stats: _stats, ...current } = rules[i]!.rule;
-      return controller.replace(id, { ...current, ...fields, id } as FaultRuleInput);
+      return controller.replace(id, { ...current, ...fields, id });
     },
     remove(id) {
       const before = rules.length;

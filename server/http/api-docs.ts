@@ -63,7 +63,7 @@ export async function registerApiDocs(app: FastifyInstance): Promise<void> {
         if (tag) s.tags = [tag];
       }
       if (s.response) s.response = describeResponses(s.response);
-      return { schema: s as typeof schema, url };
+      return { schema: s, url };
     },
   });
 

@@ -163,7 +163,7 @@ export function parseInvitation(ics: string): CalendarEvent | null {
     } else if (line.name === 'METHOD') method = line.value.trim().toUpperCase();
   }
   if (!event) return null;
-  const first = (name: string) => event!.find((l) => l.name === name);
+  const first = (name: string) => event.find((l) => l.name === name);
   const start = when(first('DTSTART'), zones);
   let end = when(first('DTEND'), zones);
   const duration = first('DURATION');

@@ -107,7 +107,7 @@ export function attachmentOf(node: Node, id: string): ParsedPart {
     id,
     filename,
     // As mailparser: a generic type is refined from the file name's extension.
-    contentType: node.contentType === 'application/octet-stream' ? ((libmime.detectMimeType(filename) as string | false) || node.contentType) : node.contentType,
+    contentType: node.contentType === 'application/octet-stream' ? ((libmime.detectMimeType(filename)) || node.contentType) : node.contentType,
     size: content.length,
     checksum: createHash('sha256').update(content).digest('hex'),
     contentId: null,

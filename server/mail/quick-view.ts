@@ -23,7 +23,7 @@ function parseHeaderBlock(block: Buffer): { headers: Map<string, string[]>; line
   for (const line of lines) {
     const colon = line.indexOf(':');
     if (colon <= 0) return null;
-    const decoded = libmime.decodeHeader(line) as { key: string; value: string };
+    const decoded = libmime.decodeHeader(line);
     const list = headers.get(decoded.key);
     if (list) list.push(decoded.value.trim());
     else headers.set(decoded.key, [decoded.value.trim()]);

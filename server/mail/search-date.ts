@@ -33,7 +33,7 @@ function offsetter(tz: string): Offsetter {
   return (utcMs) => {
     const p: Record<string, number> = {};
     for (const part of fmt.formatToParts(new Date(utcMs))) if (part.type !== 'literal') p[part.type] = Number(part.value);
-    const wall = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour! % 24, p.minute!, p.second!);
+    const wall = Date.UTC(p.year!, p.month! - 1, p.day, p.hour! % 24, p.minute, p.second);
     return wall - (utcMs - (((utcMs % 1000) + 1000) % 1000));
   };
 }

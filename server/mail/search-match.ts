@@ -96,7 +96,7 @@ export function predicateOf(node: QueryNode): MessagePredicate {
 function hintOf(node: QueryNode): IndexHint | null {
   if (node.type === 'or') {
     const hints = node.nodes.map(hintOf);
-    return hints.every((h) => h !== null) ? { kind: 'any', hints: hints as IndexHint[] } : null;
+    return hints.every((h) => h !== null) ? { kind: 'any', hints: hints } : null;
   }
   if (node.type === 'not') {
     const inner = node.node;

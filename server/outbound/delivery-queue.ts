@@ -74,30 +74,38 @@ export function createDeliveryQueue<T>(options: DeliveryQueueOptions<T>): Delive
       const job = ready.shift()!;
       inFlight++;
       job.attempts++;
-      options
+      void options
         .attempt(job.item, job.attempts)
-        .catch((err: unknown): AttemptResult => ({ ok: false, error: (err as Error)?.message ?? String(err), retry: true }))
+        .catch((err: unknown): AttemptResult => ({ ok: false, error: err instanceof Error ? err.message : String(err), retry: true }))
         .then((result) => {
           inFlight--;
-          if (result.ok) {
-            counters.delivered++;
-            options.settled?.(job.item, result, job.attempts);
-          } else if (result.retry && job.attempts <= options.retries && !closed) {
-            counters.retried++;
-            const delay = Math.min(maxDelay, options.baseDelayMs * 2 ** (job.attempts - 1));
-            const t = setTimeout(() => {
-              timers.delete(t);
-              ready.push(job);
-              pump();
-            }, delay);
-            timers.add(t);
-          } else {
-            counters.failed++;
-            options.settled?.(job.item, result, job.attempts);
+          try {
+            settle(job, result);
+          } catch {
+            // a settled() callback that throws must neither stall the queue nor crash the process
           }
           pump();
           checkIdle();
         });
+    }
+  }
+
+  function settle(job: Job<T>, result: AttemptResult): void {
+    if (result.ok) {
+      counters.delivered++;
+      options.settled?.(job.item, result, job.attempts);
+    } else if (result.retry && job.attempts <= options.retries && !closed) {
+      counters.retried++;
+      const delay = Math.min(maxDelay, options.baseDelayMs * 2 ** (job.attempts - 1));
+      const t = setTimeout(() => {
+        timers.delete(t);
+        ready.push(job);
+        pump();
+      }, delay);
+      timers.add(t);
+    } else {
+      counters.failed++;
+      options.settled?.(job.item, result, job.attempts);
     }
   }
 

@@ -160,7 +160,7 @@ export function createSessionRegistry(options: { recentCapacity: number; record:
       secure: Boolean(c.secure),
       tls: tlsOf(c),
       heloName: c.hostNameAppearsAs || '',
-      authUser: typeof user === 'string' ? user : user && typeof user === 'object' && 'user' in user ? String((user as { user: unknown }).user) : null,
+      authUser: typeof user === 'string' ? user : user && typeof user === 'object' && 'user' in user ? String((user).user) : null,
       messages: ctx.messages.slice(-100),
       rejections: ctx.rejections,
       outcome,

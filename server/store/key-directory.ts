@@ -68,7 +68,7 @@ export class KeyDirectory {
           else hi = mid - 1;
         }
         hit(keys[lo]!);
-        at = lo + 1 < starts.length ? text.indexOf(part, starts[lo + 1]!) : -1;
+        at = lo + 1 < starts.length ? text.indexOf(part, starts[lo + 1]) : -1;
       }
     }
   }

@@ -104,7 +104,7 @@ describe('web inbox: message view', () => {
       parts.locator('li', { hasText: 'invoice.bin' }).getByRole('link', { name: /Download/ }).click(),
     ]);
     assert.equal(download.suggestedFilename(), 'invoice.bin');
-    assert.deepEqual(await readFile((await download.path())!), BINARY);
+    assert.deepEqual(await readFile((await download.path())), BINARY);
 
     // Chromium cancels a second download from the same page without a prompt: use another tab.
     const tab = await context.newPage();
@@ -113,7 +113,7 @@ describe('web inbox: message view', () => {
     const [eml] = await Promise.all([tab.waitForEvent('download'), tab.getByRole('menuitem', { name: 'Download .eml' }).click()]);
     assert.equal(eml.suggestedFilename(), `${id}.eml`);
     const rawBytes = Buffer.from(await (await fetch(`${ui.server.url}/api/messages/${id}/raw`)).arrayBuffer());
-    assert.deepEqual(await readFile((await eml.path())!), rawBytes);
+    assert.deepEqual(await readFile((await eml.path())), rawBytes);
     await tab.close();
 
     await page.getByRole('tab', { name: /Links/ }).click();

@@ -142,7 +142,7 @@ test('slowloris DATA: a message trickled a byte at a time is cut off at the sess
     }
     const r = await ended;
     assert.equal(r?.code, 421, JSON.stringify(r));
-    assert.match(r!.text, /4\.4\.2/);
+    assert.match(r.text, /4\.4\.2/);
     await c.closed;
     assert.equal(s.store.stats().count, 0, 'nothing stored');
     await assertHealthy(s, 0);

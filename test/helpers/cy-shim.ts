@@ -176,7 +176,7 @@ export function installShim(options: ShimOptions = {}) {
   const Cypress = {
     env: (k?: string) => (k === undefined ? settings.env : settings.env[k]),
     expose: (k: string) => settings.expose[k],
-    config: (k: string) => settings.config[k],
+    config: (k: string) => (settings.config as Record<string, unknown>)[k],
     Commands: {
       add(name: string, optsOrFn: { prevSubject?: boolean } | AnyFn, maybeFn?: AnyFn) {
         const fn = (typeof optsOrFn === 'function' ? optsOrFn : maybeFn)!;

@@ -37,7 +37,7 @@ export async function assertStillServes(s: Mailroom): Promise<void> {
   const body = `Subject: probe ${randomUUID()}\r\n\r\nstill here\r\n`;
   const reply = await sendRaw(s.smtpPort, 'probe@example.test', ['probe@example.test'], body);
   assert.equal(reply?.code, 250, `probe delivery: ${JSON.stringify(reply)}`);
-  const id = /queued as (\S+)/.exec(reply!.text)![1]!;
+  const id = /queued as (\S+)/.exec(reply.text)![1]!;
   assert.equal((await raw(s.url, id)).toString('latin1'), body);
   assert.equal((await fetch(`${s.url}/api/messages/${id}`, { method: 'DELETE' })).status, 200);
   assert.equal((await fetch(`${s.url}/livez`)).status, 200);

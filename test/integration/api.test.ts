@@ -21,7 +21,7 @@ beforeEach(async () => {
 async function deliver(subject: string, extra = ''): Promise<string> {
   const r = await sendRaw(server.smtpPort, 'from@example.test', ['to@example.test'], `From: from@example.test\r\nTo: to@example.test\r\nSubject: ${subject}\r\n${extra}\r\nbody of ${subject}\r\n`);
   assert.equal(r?.code, 250);
-  return /queued as (\S+)/.exec(r!.text)![1]!;
+  return /queued as (\S+)/.exec(r.text)![1]!;
 }
 
 const json = (method: string, body: unknown): RequestInit => ({ method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });

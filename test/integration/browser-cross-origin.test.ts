@@ -136,7 +136,7 @@ test('DNS rebinding: a page whose name now points at 127.0.0.1 gets 403 for the 
   for (const path of ['/', '/api/messages', `/api/messages/${id}/raw`]) {
     const res = await page.goto(evil + path);
     assert.equal(res?.status(), 403, path);
-    assert.match(await res!.text(), /forbidden_host/);
+    assert.match(await res.text(), /forbidden_host/);
   }
   // The attack proper: the page was first served by the attacker under evil.test:<port> (here:
   // fulfilled by the test), then the name rebinds to 127.0.0.1, so its same-origin requests reach Mailroom.

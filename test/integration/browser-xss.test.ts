@@ -177,7 +177,7 @@ test('each preview URL opened directly in a tab (CSP sandbox without the iframe 
   for (const id of ids) {
     const res = await page.goto(`${s.url}/api/messages/${id}/html`);
     assert.equal(res?.status(), 200);
-    assert.match(res!.headers()['content-security-policy'] ?? '', /^sandbox /);
+    assert.match(res.headers()['content-security-policy'] ?? '', /^sandbox /);
     const target = page.locator('#jslink, #submit');
     if ((await target.count()) > 0) await target.first().click({ timeout: 1000 }).catch(() => {});
   }

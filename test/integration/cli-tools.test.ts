@@ -32,9 +32,9 @@ function run(args: string[], input?: string | Buffer, env: Record<string, string
   const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
-  child.stdout!.on('data', (d) => (stdout += d));
-  child.stderr!.on('data', (d) => (stderr += d));
-  child.stdin!.end(input);
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  child.stdin.end(input);
   const done = new Promise<Run>((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
   return Object.assign(done, { child });
 }

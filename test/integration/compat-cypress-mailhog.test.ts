@@ -93,7 +93,7 @@ for (const version of [2, 1] as const) {
     require(version === 2 ? 'cypress-mailhog' : 'cypress-mailhog-v1');
     for (const base of [server.url, server.url + '/']) {
       shim.settings.env.mailHogUrl = base;
-      await exercise(shim.cy as unknown as Cy, version, shim.requests);
+      await exercise(shim.cy, version, shim.requests);
     }
     if (version === 1) assert.ok(shim.requests.some((r) => r.url.includes('//api/v1/messages') && r.status === 200), '1.7.0 with a trailing slash deletes through //api');
   });

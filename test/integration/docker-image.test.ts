@@ -119,7 +119,7 @@ test('the production install starts from MAILROOM_* env, serves the UI, takes ma
   try {
     const ready = await new Promise<{ smtp: string; http: string }>((resolve, reject) => {
       const t = setTimeout(() => reject(new Error('not ready in 30 s')), 30_000);
-      createInterface({ input: child.stdout! }).on('line', (line) => {
+      createInterface({ input: child.stdout }).on('line', (line) => {
         if (line.includes('"mailroom ready"')) {
           clearTimeout(t);
           resolve(JSON.parse(line) as { smtp: string; http: string });

@@ -5,6 +5,7 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import nodemailer from 'nodemailer';
+import type Mail from 'nodemailer/lib/mailer/index.js';
 import { startTestServer } from '../helpers/server.js';
 import { getJson, list } from '../helpers/api.js';
 import type { Mailroom } from '../../server/start.js';
@@ -20,7 +21,7 @@ interface Outcome {
 }
 
 /** Sends like an app would: one nodemailer transport per message, STARTTLS if offered, AUTH when asked. */
-async function send(port: number, to: string | string[] = 'user@example.test', extra: Partial<nodemailer.SendMailOptions> & { auth?: boolean } = {}): Promise<Outcome> {
+async function send(port: number, to: string | string[] = 'user@example.test', extra: Partial<Mail.Options> & { auth?: boolean } = {}): Promise<Outcome> {
   const { auth, ...mail } = extra;
   const t = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, tls: { rejectUnauthorized: false }, ...(auth ? { auth: { user: 'app', pass: 's3cret-pass' } } : {}) });
   try {

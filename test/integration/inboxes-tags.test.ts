@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import nodemailer from 'nodemailer';
+import type Mail from 'nodemailer/lib/mailer/index.js';
 import WebSocket from 'ws';
 import { startTestServer } from '../helpers/server.js';
 import { getJson, type ListBody } from '../helpers/api.js';
@@ -11,13 +12,13 @@ import { parseInboxRouting } from '../../server/mail/inbox-route.js';
 import { createClient } from '../../server/client/index.js';
 import type { Mailroom } from '../../server/start.js';
 
-const json = (method: string, body?: unknown) => ({
+const json = (method: string, body?: unknown): RequestInit => ({
   method,
   headers: body === undefined ? {} : { 'content-type': 'application/json' },
   body: body === undefined ? undefined : JSON.stringify(body),
 });
 
-async function send(server: Mailroom, mail: nodemailer.SendMailOptions, user?: string): Promise<string> {
+async function send(server: Mailroom, mail: Mail.Options, user?: string): Promise<string> {
   const t = nodemailer.createTransport({ host: '127.0.0.1', port: server.smtpPort, ignoreTLS: true, ...(user ? { auth: { user, pass: 'secret' } } : {}) });
   const info = await t.sendMail({ from: 'app@example.test', text: 'hi', ...mail });
   t.close();

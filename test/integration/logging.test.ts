@@ -13,7 +13,7 @@ test('at info: one JSON line per received message with id, sender, recipients an
   try {
     const reply = await sendRaw(cli.smtpPort, 'app@example.test', ['alice@example.test', 'bob@example.test'], 'Subject: log me\r\n\r\nhello');
     assert.equal(reply?.code, 250);
-    const id = /queued as (\S+)/.exec(reply!.text)![1];
+    const id = /queued as (\S+)/.exec(reply.text)![1];
     for (let i = 0; i < 3; i++) assert.equal((await fetch(`${cli.url}/api/messages`)).status, 200);
     await settle();
     const entries = cli.lines.map((l) => JSON.parse(l) as Record<string, unknown>);

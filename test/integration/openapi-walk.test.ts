@@ -45,7 +45,7 @@ before(async () => {
   const upstream = teardown.add(await startTestServer({ smtpStarttls: 'on' }), 'upstream');
   server = teardown.add(await startTestServer(relayTo(upstream)), 'mailroom');
   doc = (await getJson<Doc>(`${server.url}/api/openapi.json`)).body;
-  ajv.addSchema(doc as object, 'doc');
+  ajv.addSchema(doc, 'doc');
   const t = smtpTransport(server.smtpPort);
   await t.sendMail({ from: 'a@example.test', to: 'b@example.test', subject: 'fixture', text: 'hello https://example.test/x', html: '<p>hello</p>', headers: { 'X-Tags': 'urgent' }, attachments: [{ filename: 'a.txt', content: 'attached' }] });
   await sendRaw(server.smtpPort, 'a@example.test', ['b@example.test'], 'Subject: throwaway\r\nX-Tags: temp\r\n\r\nbye\r\n');

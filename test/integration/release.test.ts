@@ -39,7 +39,7 @@ const idOf = (text: string) => /queued as (\S+)/.exec(text)![1]!;
 async function captured(body = MESSAGE, to = ['to@example.test', 'secret@example.test']): Promise<string> {
   const reply = await sendRaw(capture.smtpPort, 'app@example.test', to, body);
   assert.equal(reply?.code, 250);
-  return idOf(reply!.text);
+  return idOf(reply.text);
 }
 
 test('release sends the captured bytes minus Bcc to the upstream, and records the result', async () => {
@@ -128,7 +128,7 @@ test('auto-relay runs after the 250, retries transient upstream failures and rec
     assert.equal(upstreamList.total, before + 1, 'exactly one relayed: the matching message');
     assert.equal(upstreamList.messages[0]!.subject, 'please forward-me');
     assert.ok(!(await raw(upstream.url, upstreamList.messages[0]!.id)).toString().includes('hidden@example.test'));
-    const history = (await getJson<{ releases: ReleaseRecord[] }>(`${auto.url}/api/messages/${idOf(reply!.text)}/releases`)).body.releases;
+    const history = (await getJson<{ releases: ReleaseRecord[] }>(`${auto.url}/api/messages/${idOf(reply.text)}/releases`)).body.releases;
     assert.deepEqual(history.map((h) => [h.attempt, h.ok, h.code, h.auto]), [[1, false, 451, true], [2, false, 451, true], [3, true, null, true]]);
     const status = (await getJson<{ auto: { enabled: boolean; queue: { delivered: number; retried: number; failed: number } } }>(`${auto.url}/api/relay`)).body.auto;
     assert.deepEqual([status.enabled, status.queue.delivered, status.queue.retried, status.queue.failed], [true, 1, 2, 0]);

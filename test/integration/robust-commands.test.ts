@@ -51,7 +51,7 @@ test('commands out of order get 503 and leave the session usable', async () => {
   assert.equal(codeOf(await c.command('DATA')), 503, 'DATA before RCPT');
   const nested = await c.command('MAIL FROM:<c@example.test>');
   assert.equal(nested?.code, 503);
-  assert.match(nested!.text, /nested MAIL/);
+  assert.match(nested.text, /nested MAIL/);
   assert.equal(codeOf(await c.command('RCPT TO:<b@example.test>')), 250);
   assert.equal(codeOf(await c.command('DATA')), 354);
   assert.equal(codeOf(await c.command('Subject: in order at last\r\n\r\nok\r\n.')), 250);
@@ -83,7 +83,7 @@ test('header injection in MAIL/RCPT (CR, LF, control characters, spaces) is refu
   const done = await c.command(body + '.');
   assert.equal(done?.code, 250);
   c.close();
-  const id = /queued as (\S+)/.exec(done!.text)![1]!;
+  const id = /queued as (\S+)/.exec(done.text)![1]!;
   const stored = s.store.get(id)!;
   assert.deepEqual(stored.envelope.rcptTo, ['ok@example.test']);
   assert.equal(stored.envelope.mailFrom, 'a@example.test');
@@ -97,7 +97,7 @@ test('EHLO with a 400-character name gets 501; an HTTP request line gets 421 and
   assert.equal(codeOf(await c.command('EHLO ' + 'a'.repeat(400))), 501);
   const http = await c.command('GET / HTTP/1.1');
   assert.equal(http?.code, 421);
-  assert.match(http!.text, /HTTP requests not allowed/);
+  assert.match(http.text, /HTTP requests not allowed/);
   await c.closed;
   await assertHealthy(s, 0);
 });

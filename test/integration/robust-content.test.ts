@@ -101,7 +101,7 @@ test('8-bit, binary, NUL, dot lines, CR CR LF, LF-only, no headers, no body, emp
     c.send('.\r\n');
     const r = await c.reply();
     assert.equal(r?.code, 250, `case ${ids.length}: ${JSON.stringify(r)}`);
-    ids.push(/queued as (\S+)/.exec(r!.text)![1]!);
+    ids.push(/queued as (\S+)/.exec(r.text)![1]!);
     c.close();
   }
   for (const [i, id] of ids.entries()) await assertEveryRouteServes(s.url, id, cases[i]);

@@ -49,7 +49,7 @@ test('5,000 RCPT TO with duplicates: 250 while under 1,000 unique, then 452 4.5.
   const done = await c.command('Subject: crowd\r\n\r\nx\r\n.');
   assert.equal(done?.code, 250);
   c.close();
-  const m = s.store.get(/queued as (\S+)/.exec(done!.text)![1]!)!;
+  const m = s.store.get(/queued as (\S+)/.exec(done.text)![1]!)!;
   assert.equal(m.envelope.rcptTo.length, 1000);
   assert.equal(new Set(m.envelope.rcptTo).size, 1000);
   await clear();
@@ -134,7 +134,7 @@ test('"\\r\\n.\\r\\n" split at every byte offset, and ".." split across writes: 
     const r = await c.reply();
     assert.equal(r?.code, 250, `cut at ${cut}`);
     c.close();
-    const m = s.store.get(/queued as (\S+)/.exec(r!.text)![1]!)!;
+    const m = s.store.get(/queued as (\S+)/.exec(r.text)![1]!)!;
     assert.equal(m.raw.toString('latin1'), stored, `cut at ${cut}`);
   }
   assert.equal(s.store.stats().count, cuts.length);

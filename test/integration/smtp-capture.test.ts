@@ -98,7 +98,7 @@ test('dot-stuffed lines, 8-bit bytes and a null sender are stored exactly', asyn
   const onWire = Buffer.from(body.toString('latin1').replace(/^\./gm, '..'), 'latin1');
   const reply = await sendRaw(server.smtpPort, '', ['dots@example.test'], onWire);
   assert.equal(reply?.code, 250);
-  const id = /queued as (\S+)/.exec(reply!.text)![1]!;
+  const id = /queued as (\S+)/.exec(reply.text)![1]!;
   const stored = await raw(server.url, id);
   assert.equal(stored.toString('latin1'), body.toString('latin1'));
   assert.equal((await detail(server.url, id)).envelope.mailFrom, '');
@@ -110,7 +110,7 @@ test('an unparsable message is kept raw with its parse error', async () => {
   body += '--w--\r\n';
   const reply = await sendRaw(server.smtpPort, 'wide@example.test', ['r@example.test'], body);
   assert.equal(reply?.code, 250);
-  const id = /queued as (\S+)/.exec(reply!.text)![1]!;
+  const id = /queued as (\S+)/.exec(reply.text)![1]!;
   const { messages } = await list(server.url, '?limit=1');
   assert.equal(messages[0]!.id, id);
   assert.match(messages[0]!.parseError ?? '', /child nodes/i);

@@ -36,7 +36,7 @@ test('oversize message: 552 5.3.4 while streaming, nothing stored, next message 
     c.send('.\r\n');
     const reply = await c.reply();
     assert.equal(reply?.code, 552);
-    assert.match(reply!.text, /^5\.3\.4 /);
+    assert.match(reply.text, /^5\.3\.4 /);
     // The session goes on: a message within the limit is accepted on the same connection.
     assert.equal((await c.command('MAIL FROM:<a@example.test>'))?.code, 250);
     assert.equal((await c.command('RCPT TO:<b@example.test>'))?.code, 250);
@@ -87,7 +87,7 @@ test('recipient limit message text carries the enhanced code', async () => {
     await c.command('RCPT TO:<2@example.test>');
     const r = await c.command('RCPT TO:<3@example.test>');
     assert.equal(r?.code, 452);
-    assert.match(r!.text, /^4\.5\.3 /);
+    assert.match(r.text, /^4\.5\.3 /);
     c.close();
   });
 });
@@ -99,7 +99,7 @@ test('connections beyond the per-address cap get 421 and are closed; the cap fre
     const c = await RawSmtp.open(s.smtpPort);
     const refused = await c.reply();
     assert.equal(refused?.code, 421);
-    assert.match(refused!.text, /4\.7\.0 Too many connections/);
+    assert.match(refused.text, /4\.7\.0 Too many connections/);
     await c.closed;
     a.close();
     await a.closed;
@@ -117,7 +117,7 @@ test('connections beyond the total cap get 421', async () => {
     const c = await RawSmtp.open(s.smtpPort);
     const r = await c.reply();
     assert.equal(r?.code, 421);
-    assert.match(r!.text, /Too many connected clients/);
+    assert.match(r.text, /Too many connected clients/);
     await c.closed;
     a.close();
     b.close();
@@ -138,7 +138,7 @@ test('an idle connection is closed with 421 4.4.2', async () => {
     const c = await session(s.smtpPort);
     const r = await c.reply(3000);
     assert.equal(r?.code, 421);
-    assert.match(r!.text, /^4\.4\.2 /);
+    assert.match(r.text, /^4\.4\.2 /);
     await c.closed;
   });
 });
@@ -158,7 +158,7 @@ test('a client trickling bytes is cut off at the session deadline with 421 4.4.2
     }
     await replyPromise;
     assert.equal(reply?.code, 421);
-    assert.match(reply!.text, /4\.4\.2 .*session time limit/);
+    assert.match(reply.text, /4\.4\.2 .*session time limit/);
     await c.closed;
   });
 });

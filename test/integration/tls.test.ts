@@ -69,7 +69,7 @@ test('--smtps adds an implicit-TLS listener that greets inside TLS', async () =>
       sock.once('error', reject);
     });
     assert.match(greeting, /^220 /);
-    const t = smtpTransport(s.smtpsPort!, { secure: true });
+    const t = smtpTransport(s.smtpsPort, { secure: true });
     const info = await t.sendMail({ from: 'a@example.test', to: 'b@example.test', subject: 'smtps', text: 'x' });
     assert.equal((await detail(s.url, queuedId(info.response))).envelope.secure, true);
   } finally {

@@ -69,7 +69,7 @@ test('each new message is POSTed as signed JSON; a 500 is retried until it succe
     const payload = JSON.parse(rx.got[0]!.body);
     assert.equal(payload.event, 'message:new');
     assert.equal(payload.message.subject, 'hooked');
-    assert.equal(payload.message.id, /queued as (\S+)/.exec(reply!.text)![1]);
+    assert.equal(payload.message.id, /queued as (\S+)/.exec(reply.text)![1]);
     assert.equal(payload.message.text, undefined, 'a summary, not the body');
     const status = (await getJson<Status>(`${s.url}/api/webhooks`)).body;
     assert.deepEqual([status.enabled, status.signed], [true, true]);

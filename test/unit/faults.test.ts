@@ -152,7 +152,7 @@ test('Mailpit chaos and MailHog Jim map onto rules', () => {
 
 test('rejected log is bounded and pages newest first', () => {
   const log = createRejectedLog(3);
-  for (let i = 0; i < 5; i++) log.add({ sessionId: 's', client: 'c', stage: 'rcpt', envelope: { mailFrom: null, rcptTo: [`r${i}`] }, rule: null, outcome: 'reject', reply: '550' });
+  for (let i = 0; i < 5; i++) log.add({ sessionId: 's', client: 'c', stage: 'rcpt', command: `RCPT TO:<r${i}>`, envelope: { mailFrom: null, rcptTo: [`r${i}`] }, rule: null, outcome: 'reject', reply: '550' });
   const page = log.list(10);
   assert.deepEqual(page.attempts.map((a) => a.seq), [5, 4, 3]);
   assert.equal(page.dropped, 2);

@@ -9,7 +9,7 @@ import { sinceStart } from '../../web/src/lib/format.js';
 import { validateRule } from '../../server/faults/validate.js';
 import { RuleError, type FaultRule, type FaultRuleInput } from '../../server/faults/rules.js';
 
-const asRule = (input: FaultRuleInput): FaultRule => ({ id: 'r1', ...validateRule(input), stats: { matched: 0, fired: 0, lastFiredAt: null } }) as FaultRule;
+const asRule = (input: FaultRuleInput): FaultRule => ({ id: 'r1', ...validateRule(input), stats: { matched: 0, fired: 0, lastFiredAt: null } });
 
 const RULES: FaultRuleInput[] = [
   { stage: 'rcpt', match: { to: '*@slow.test' }, when: { mode: 'first', n: 1 }, action: { type: 'tempfail', code: 451, enhanced: '4.7.1', text: 'greylisted' } },

@@ -95,7 +95,7 @@ export function stringList(obj: unknown, name: string): string[] | undefined {
   const v = field(obj, name);
   if (v === undefined || v === null) return undefined;
   if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) throw badRequest(`json: cannot unmarshal ${name}: expected an array of strings`);
-  return v as string[];
+  return v;
 }
 
 /** An optional string field. */

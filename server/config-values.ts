@@ -94,7 +94,7 @@ export function parseRegex(raw: string): RegExp | null {
   try {
     return new RegExp(raw, 'i');
   } catch (err) {
-    throw new Error(`not a valid regular expression: ${(err as Error).message}`);
+    throw new Error(`not a valid regular expression: ${(err as Error).message}`, { cause: err });
   }
 }
 

@@ -65,6 +65,7 @@ function aptGet(args: string[]): void {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   if (r.status !== 0) {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- stderr is null when the command could not be started
     const tail = `${r.stderr ?? ''}${r.error?.message ?? ''}`.trim().split('\n').slice(-3).join(' | ');
     fail(`apt-get ${args.join(' ')} failed (${r.status ?? r.signal}): ${tail}`);
   }

@@ -71,7 +71,7 @@ export function createWaitHub(bus: EventBus, lookup: (id: string) => StoredMessa
         w.arrived++;
         w.recent.push(m);
         if (w.recent.length > RECENT_KEPT) w.recent.shift();
-        let hit = false;
+        let hit: boolean;
         try {
           hit = w.request.matches(m);
         } catch {

@@ -1,6 +1,7 @@
 // The FaultController: the live rule set (add, change, remove, clear, fire counts) and the one
 // question the SMTP hooks ask at each hook point: "does a rule fire for this event, and what
 // does it do?". Rules are tried in order; the first that fires decides (Haraka's habit).
+/* eslint-disable @typescript-eslint/no-unnecessary-condition -- parameters carry the shape rule input should have, but the values are untrusted JSON (API, files, flags): every check is real */
 
 import { randomBytes } from 'node:crypto';
 import { validateRule } from './validate.js';

@@ -5,6 +5,7 @@
 //         delay=3s | disconnect | drop | slow=1024 (bytes/s)
 //   when: p=0.3 or p=30% | every=3 | first=2 | rate=10/s (more than 10 per second) | rate=5/1m
 // e.g. --faults 'rcpt:451:p=0.5,data:552:every=3,connect:disconnect:first=1,data:delay=2s'
+/* eslint-disable @typescript-eslint/no-unnecessary-condition -- parameters carry the shape rule input should have, but the values are untrusted JSON (API, files, flags): every check is real */
 
 import { readFile } from 'node:fs/promises';
 import { parseDuration } from '../config-values.js';

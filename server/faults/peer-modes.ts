@@ -1,6 +1,7 @@
 // Mailpit's chaos triggers and MailHog's Jim, expressed as ordinary rules in the FaultController,
 // so the compat routes (/api/v1/chaos, /api/v2/jim) do real work and their rules show up (with
 // fire counts) in /api/faults/rules like any other. Rule ids: mailpit-chaos-*, jim-*.
+/* eslint-disable @typescript-eslint/no-unnecessary-condition -- parameters carry the shape rule input should have, but the values are untrusted JSON (API, files, flags): every check is real */
 
 import type { FaultController } from './controller.js';
 import { RuleError, type FaultRuleInput, type Stage } from './rules.js';

@@ -1,5 +1,6 @@
 // Validation of untrusted rule input (rules file, --faults, the API): every field checked, defaults
 // filled in, errors that name the field and say why.
+/* eslint-disable @typescript-eslint/no-unnecessary-condition -- parameters carry the shape rule input should have, but the values are untrusted JSON (API, files, flags): every check is real */
 
 import { compilePattern, MAX_DELAY_MS, MAX_RATE_WINDOW_EVENTS, RuleError, STAGES, type FaultAction, type FaultMatch, type FaultRule, type FaultRuleInput, type FaultWhen, type Stage } from './rules.js';
 
@@ -26,6 +27,7 @@ function checkAction(a: FaultAction, stage: Stage): FaultAction {
       if (a.enhanced !== undefined && !new RegExp(`^${String(code)[0]}\\.\\d{1,3}\\.\\d{1,3}$`).test(a.enhanced)) {
         throw new RuleError(`action.enhanced must look like ${String(code)[0]}.x.y to go with ${code}`);
       }
+      // eslint-disable-next-line no-control-regex -- refusing control characters
       if (a.text !== undefined && (typeof a.text !== 'string' || a.text.length > 200 || /[\0-\x1f\x7f]/.test(a.text))) {
         throw new RuleError('action.text must be a single line of at most 200 characters');
       }

@@ -63,7 +63,7 @@ export function installSecurity(app: FastifyInstance, allowedHosts: readonly str
     const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
     // A route may opt in to bodies without any Content-Type (MailHog clients send none); a
     // cross-site browser request was already refused above by Sec-Fetch-Site.
-    const untypedOk = type === '' && request.routeOptions.config?.untypedBody === true;
+    const untypedOk = type === '' && request.routeOptions.config.untypedBody === true;
     if (hasBody && type !== 'application/json' && !untypedOk) {
       return reply.code(415).send(errorBody('unsupported_media_type', 'requests that change data must send Content-Type: application/json'));
     }

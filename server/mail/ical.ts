@@ -170,6 +170,7 @@ export function parseInvitation(ics: string): CalendarEvent | null {
   if (!end.value && start.value && !start.allDay && duration) {
     const d = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/.exec(duration.value.trim());
     if (d) {
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unmatched optional groups are undefined at run time, though typed string
       const [w, dd, h, mi, s] = d.slice(1).map((x) => Number(x ?? 0)) as [number, number, number, number, number];
       end = { value: new Date(Date.parse(start.value) + ((((w * 7 + dd) * 24 + h) * 60 + mi) * 60 + s) * 1000).toISOString(), allDay: false };
     }

@@ -24,7 +24,7 @@ export function parseInboxRouting(raw: string): InboxRouting {
     try {
       return { kind: 'pattern', regex: new RegExp(source, 'iu') };
     } catch (err) {
-      throw new Error(`bad regular expression: ${(err as Error).message}`);
+      throw new Error(`bad regular expression: ${(err as Error).message}`, { cause: err });
     }
   }
   throw new Error('expected auth, recipient-domain, recipient-local or pattern:<regex>');

@@ -121,7 +121,7 @@ function addresses(value: AddressObject | AddressObject[] | undefined): Address[
   const visit = (list: { address?: string; name: string; group?: unknown[] }[]): void => {
     for (const entry of list) {
       if (entry.group) visit(entry.group as typeof list);
-      else if (entry.address) out.push({ name: entry.name ?? '', address: entry.address });
+      else if (entry.address) out.push({ name: entry.name, address: entry.address });
     }
   };
   for (const obj of Array.isArray(value) ? value : [value]) visit(obj.value);

@@ -122,7 +122,9 @@ export function createRelay(settings: RelaySettings): Relay {
           envelope: { from: settings.from || message.envelope.mailFrom || '', to: [...to] },
           raw: removeHeader(message.raw, 'bcc'),
         });
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- nodemailer's transports differ in what they fill in
         const rejected = ((info.rejected ?? []) as Array<string | { address: string }>).map((r) => (typeof r === 'string' ? r : r.address));
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- as above
         return { ...base, ok: true, response: info.response ?? null, code: null, error: null, rejected };
       } catch (err) {
         const e = err as Error & { responseCode?: number; response?: string; rejected?: string[] };

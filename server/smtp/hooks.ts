@@ -57,6 +57,16 @@ function throttle(stream: Readable, bytesPerSecond: number): void {
 }
 
 /** Builds the hooks over the fault rules, magic addresses, sessions and rejected list. */
+/**
+ * The envelope a session has collected so far. smtp-server's types say a session always has one,
+ * but a connection it refuses before the session starts (its 421 at the connection cap and at
+ * shutdown) has none yet, and a refusal is logged all the same.
+ */
+export function envelopeSoFar(session: SMTPServerSession): { from: string | null; to: string[] } {
+  const env = session.envelope as SMTPServerSession['envelope'] | undefined;
+  return { from: env?.mailFrom ? env.mailFrom.address : null, to: env ? env.rcptTo.map((r) => r.address) : [] };
+}
+
 export function createSmtpHooks(deps: HookDeps): SmtpHooks {
   const { faults, sessions, rejected } = deps;
   const random = deps.random ?? Math.random;
@@ -73,19 +83,17 @@ export function createSmtpHooks(deps: HookDeps): SmtpHooks {
       client: ctx.client,
       helo: ctx.connection.hostNameAppearsAs || '',
       authUser: typeof user === 'string' ? user : null,
-      from: s.envelope && s.envelope.mailFrom ? s.envelope.mailFrom.address : null,
-      to: s.envelope ? s.envelope.rcptTo.map((r) => r.address) : [],
+      ...envelopeSoFar(s),
       ...extra,
     };
   }
 
   function noReply(ctx: SessionContext, stage: Stage, v: FaultVerdict, outcome: 'disconnect' | 'drop', reply: string, extraRcpt?: string): void {
-    const env = ctx.connection.session.envelope;
-    const rcptTo = env ? env.rcptTo.map((r) => r.address) : [];
+    const { from: mailFrom, to: rcptTo } = envelopeSoFar(ctx.connection.session);
     if (extraRcpt) rcptTo.push(extraRcpt);
     ctx.rejections++;
     const command = stage === 'data' ? 'DATA' : stage === 'connect' ? null : ctx.lastLine;
-    rejected.add({ sessionId: ctx.id, client: ctx.client, stage, command, envelope: { mailFrom: env && env.mailFrom ? env.mailFrom.address : null, rcptTo }, rule: v.rule, outcome, reply });
+    rejected.add({ sessionId: ctx.id, client: ctx.client, stage, command, envelope: { mailFrom, rcptTo }, rule: v.rule, outcome, reply });
     ctx.log?.note(`${outcome === 'drop' ? 'message dropped' : 'disconnected'} by ${v.rule.id === 'magic' ? `magic address ${v.rule.name}` : `rule ${v.rule.id}`}`);
   }
 

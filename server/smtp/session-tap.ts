@@ -12,7 +12,7 @@
 import type { Socket } from 'node:net';
 import type { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
 import type { RejectedLog } from '../faults/rejected-log.js';
-import type { SmtpHooks } from './hooks.js';
+import { envelopeSoFar, type SmtpHooks } from './hooks.js';
 import { stageOf, type SessionContext, type SessionRegistry } from '../sessions/sessions.js';
 
 export interface SessionTapDeps {
@@ -44,13 +44,13 @@ function logRefusal(ctx: SessionContext, deps: SessionTapDeps, code: number, tex
   // consequence (a pipelined RCPT or DATA after a refused MAIL) and not an attempt of its own.
   if (code === 503 && ctx.lastReplyRefused && !ctx.injected) return;
   ctx.rejections++;
-  const env = ctx.connection.session.envelope;
-  const rcptTo = env ? env.rcptTo.map((r) => r.address) : [];
+  const known = envelopeSoFar(ctx.connection.session);
+  const rcptTo = known.to;
   if (stage === 'rcpt') {
     const m = ANGLE.exec(ctx.lastLine);
     if (m) rcptTo.push(m[1]!);
   }
-  let mailFrom = env && env.mailFrom ? env.mailFrom.address : null;
+  let mailFrom = known.from;
   if (stage === 'mail') mailFrom = ANGLE.exec(ctx.lastLine)?.[1] ?? null;
   const injected = ctx.injected;
   ctx.injected = null;
@@ -78,7 +78,7 @@ export function tapConnection(connection: SMTPConnection, socket: Socket, deps: 
     const enhanced = code >= 400 && ctx.injected?.enhanced ? ctx.injected.enhanced : null;
     if (enhanced) {
       context = false;
-      data = `${enhanced} ${data ?? ''}`;
+      data = Array.isArray(data) ? data.map((l) => `${enhanced} ${l}`) : `${enhanced} ${data ?? ''}`;
     }
     const ending = inData && code !== 354;
     if (log || code >= 400) {
@@ -108,7 +108,7 @@ export function tapConnection(connection: SMTPConnection, socket: Socket, deps: 
   const onCommand = connection._onCommand.bind(connection);
   connection._onCommand = (command, callback) => {
     const continuation = connection._nextHandler !== false;
-    const line = (command || '').toString();
+    const line = command.toString();
     const sp = line.indexOf(' ');
     const name = continuation ? 'AUTH' : (sp === -1 ? line : line.slice(0, sp)).toUpperCase();
     const masked = continuation ? '/* secured */' : name === 'AUTH' ? maskAuth(line) : line;

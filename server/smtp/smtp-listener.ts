@@ -77,13 +77,13 @@ function smtpError(code: number, message: string): Error & { responseCode: numbe
 }
 
 function envelopeOf(session: SMTPServerSession): Envelope {
-  const user = session.user;
+  const user: unknown = session.user;
   return {
     mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
     rcptTo: session.envelope.rcptTo.map((r) => r.address),
     remoteAddress: session.remoteAddress,
     heloName: session.hostNameAppearsAs || '',
-    authUser: typeof user === 'string' ? user : user ? String(user) : null,
+    authUser: typeof user === 'string' ? user : null, // our onAuth always sets a string
     secure: Boolean(session.secure),
   };
 }

@@ -70,7 +70,7 @@ class MultiMap<E extends object> {
 function addressKeys(m: StoredMessage): string[] {
   const v = m.view.search;
   const text = v.text.slice(segStart(v, SEG.from), v.ends[SEG.replyTo]);
-  return [...new Set(text.split(/[\u0000\u0001]/).filter(Boolean))];
+  return [...new Set(text.split(/[\u0000\u0001]/).filter(Boolean))]; // eslint-disable-line no-control-regex -- the search text's own separators
 }
 
 function messageIdKey(m: StoredMessage): string {
@@ -218,6 +218,7 @@ export class MemoryIndexes<E extends StoredMessage> {
       this.collect(h, found);
       consider(found, found.size);
     }
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- consider() assigns best from a closure, which TypeScript's narrowing does not see
     if (best === null) return null;
     const out = [...(best as Iterable<E>)];
     return out.sort((a, b) => b.seq - a.seq);

@@ -57,7 +57,9 @@ interface Row {
 }
 
 function openDatabase(file: string): Database.Database {
-  const db = new Database(file);
+  // Waiting out a busy lock only matters for a process that is still exiting (a supervisor's
+  // restart); better-sqlite3's 5 s default made a second Mailroom on the same dir take 5 s to fail.
+  const db = new Database(file, { timeout: 250 });
   try {
     // One process per data dir: an exclusive lock, held until close (released by the OS on a crash).
     db.pragma('locking_mode = EXCLUSIVE');
@@ -71,7 +73,7 @@ function openDatabase(file: string): Database.Database {
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   } catch (err) {
     db.close();
-    if ((err as { code?: string }).code === 'SQLITE_BUSY') throw new Error(`${file} is in use by another Mailroom process`);
+    if ((err as { code?: string }).code === 'SQLITE_BUSY') throw new Error(`${file} is in use by another Mailroom process`, { cause: err });
     throw err;
   }
   return db;
@@ -196,7 +198,7 @@ export function openSqliteStore(options: SqliteStoreOptions): MessageStore {
 
   const store: Record<string, unknown> = {};
   // Own methods and, should the memory store become a class, its prototype's.
-  for (let o: object | null = memory; o && o !== Object.prototype; o = Object.getPrototypeOf(o)) {
+  for (let o: object | null = memory; o && o !== Object.prototype; o = Object.getPrototypeOf(o) as object | null) {
     for (const name of Object.getOwnPropertyNames(o)) {
       const fn = (memory as unknown as Record<string, unknown>)[name];
       if (name === 'constructor' || name in store || typeof fn !== 'function') continue;

@@ -86,7 +86,7 @@ describe('web inbox: accessibility', () => {
         const el = document.activeElement as HTMLElement | null;
         if (!el || el === document.body) return null;
         const cs = getComputedStyle(el);
-        const name = (el.getAttribute('aria-label') ?? el.textContent ?? '').trim().replace(/\s+/g, ' ').slice(0, 40) || el.tagName;
+        const name = (el.getAttribute('aria-label') ?? el.textContent).trim().replace(/\s+/g, ' ').slice(0, 40) || el.tagName;
         const ring = (cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) > 0) || cs.boxShadow !== 'none';
         return { name: `${el.tagName.toLowerCase()}[${el.getAttribute('role') ?? ''}] ${name}`, ring };
       });

@@ -60,7 +60,7 @@ describe('web inbox: 10,000 messages', () => {
 
     // New mail still arrives at the top while scrolled to the bottom; g g goes back up to it.
     await ui.send({ from: 'late@example.test', to: 'dev@example.test', subject: 'Arrived while scrolled', text: 'hi' });
-    await page.waitForFunction(() => /10,001 messages/.test(document.querySelector('[data-testid="list-count"]')!.textContent ?? ''));
+    await page.waitForFunction(() => /10,001 messages/.test(document.querySelector('[data-testid="list-count"]')!.textContent));
     await listbox.focus();
     await page.keyboard.press('g');
     await page.keyboard.press('g');

@@ -82,16 +82,16 @@ describe('web inbox: message details', () => {
       const menu = page.getByRole('menu', { name: 'More message actions' });
       await menu.waitFor();
       assert.deepEqual((await menu.getByRole('menuitem').allInnerTexts()).map((t) => t.trim()), ['Download .eml', 'Copy link', 'Release…']);
-      assert.equal(await page.evaluate(() => document.activeElement?.textContent?.trim()), 'Download .eml');
+      assert.equal(await page.evaluate(() => document.activeElement?.textContent.trim()), 'Download .eml');
       await page.keyboard.press('ArrowDown');
-      assert.equal(await page.evaluate(() => document.activeElement?.textContent?.trim()), 'Copy link');
+      assert.equal(await page.evaluate(() => document.activeElement?.textContent.trim()), 'Copy link');
       await page.keyboard.press('End');
-      assert.equal(await page.evaluate(() => document.activeElement?.textContent?.trim()), 'Release…');
+      assert.equal(await page.evaluate(() => document.activeElement?.textContent.trim()), 'Release…');
       assert.equal(await horizontalOverflow(page), 0, 'the open menu stays on the page');
       await screenshot(page, `action-menu-${width}`);
       await page.keyboard.press('Escape');
       await menu.waitFor({ state: 'detached' });
-      assert.equal(await page.evaluate(() => document.activeElement?.textContent?.trim().startsWith('More')), true, 'focus back on More');
+      assert.equal(await page.evaluate(() => document.activeElement?.textContent.trim().startsWith('More')), true, 'focus back on More');
       await context.close();
     });
 

@@ -5,7 +5,7 @@
 
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,7 +27,7 @@ function signupApp(smtpPort: number): Server {
   const mailer = nodemailer.createTransport({ host: '127.0.0.1', port: smtpPort, ignoreTLS: true });
   const page = (body: string) => `<!doctype html><meta charset="utf-8"><title>Sign up</title><body>${body}</body>`;
   const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-  const server = createServer(async (req, res) => {
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
     res.setHeader('content-type', 'text/html; charset=utf-8');
     if (req.method === 'GET' && url.pathname === '/') {
@@ -56,7 +56,9 @@ function signupApp(smtpPort: number): Server {
       return res.end(page(`<p id="status">Confirmed ${escape(email)}</p>`));
     }
     res.writeHead(404).end(page('not found'));
-  });
+  };
+  // A failed send answers 500 instead of leaving the request hanging.
+  const server = createServer((req, res) => void handle(req, res).catch((err: unknown) => res.writeHead(500).end(String(err))));
   server.on('close', () => mailer.close());
   return server;
 }

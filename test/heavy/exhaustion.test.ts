@@ -45,6 +45,7 @@ test('delete-all during heavy ingest: every 250 is stored or deleted whole, coun
     let deletes = 0;
     let sending = true;
     const deleter = (async () => {
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- `sending` is cleared outside this loop
       while (sending && deletes < 20) { // a bounded number, so (on most machines) a tail of the run stays to check
         const res = await fetch(`${s.url}/api/messages`, { method: 'DELETE' });
         assert.equal(res.status, 200);
@@ -136,6 +137,7 @@ test('slowloris DATA: a message trickled a byte at a time is cut off at the sess
     const started = Date.now();
     // The trickle is the attack: one byte every 100 ms keeps the idle timer from firing.
     const body = 'Subject: slow\r\n\r\n' + 'x'.repeat(1000);
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- `closed` is set by the close event
     for (let i = 0; i < body.length && !closed && Date.now() - started < 12_000; i++) {
       c.send(body[i]!);
       await sleep(100);

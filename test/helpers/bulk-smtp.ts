@@ -105,7 +105,7 @@ export class BulkSmtp {
     const head = [`MAIL FROM:<${message.from}>`, ...message.to.map((t) => `RCPT TO:<${t}>`), 'DATA'].join('\r\n') + '\r\n';
     const steps = [this.#expect(250), ...message.to.map(() => this.#expect(250)), this.#expect(354)];
     const final = this.#expect(0);
-    steps.forEach((p) => p.catch(() => {}));
+    for (const p of steps) p.catch(() => {}); // awaited below; an early failure must not be unhandled meanwhile
     await this.#write(Buffer.concat([Buffer.from(head, 'latin1'), dotStuff(message.data), Buffer.from('.\r\n')]));
     await Promise.all(steps);
     return final;

@@ -52,7 +52,7 @@ function chainer(name: string, args: unknown[]): Assertion {
         throw new Error(`cy shim: unsupported assertion ${name}`);
     }
   };
-  return (v) => assert.ok(check(v) !== negate, `expected ${JSON.stringify(v)?.slice(0, 200)} to ${name} ${JSON.stringify(args)}`);
+  return (v) => assert.ok(check(v) !== negate, `expected ${(JSON.stringify(v) as string | undefined)?.slice(0, 200)} to ${name} ${JSON.stringify(args)}`);
 }
 
 /** A Cypress chainable: awaitable, with then/its/should and the registered child commands. */
@@ -67,7 +67,7 @@ export class Chain<T = unknown> {
       return v;
     });
     this.promise.catch(() => {}); // whoever awaits the chain sees the error
-    lastCreated = this;
+    lastCreated = this; // eslint-disable-line @typescript-eslint/no-this-alias -- cy.wrap() hands the newest chain to the next command
   }
 
   then(onFulfilled?: AnyFn, onRejected?: AnyFn): Chain {
@@ -139,7 +139,7 @@ export function installShim(options: ShimOptions = {}) {
       body = typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
       if (typeof opts.body !== 'string') headers['content-type'] ??= 'application/json';
     }
-    const method = ((opts.method as string) ?? 'GET').toUpperCase();
+    const method = ((opts.method as string | undefined) ?? 'GET').toUpperCase();
     const res = await fetch(url, { method, headers, body, redirect: opts.followRedirect === false ? 'manual' : 'follow' });
     const text = await res.text();
     requests.push({ method, url: opts.url as string, status: res.status });

@@ -21,7 +21,7 @@ export async function assertEveryRouteServes(base: string, id: string, expectedR
   const root = `${base}/api/messages/${id}`;
   const d = await get200(root);
   const detail = JSON.parse(utf8.decode(d.bytes)) as MessageDetail;
-  assert.ok(detail.parseError !== undefined, 'detail says whether parsing failed');
+  assert.ok('parseError' in detail, 'detail says whether parsing failed');
   const r = await get200(`${root}/raw`);
   if (expectedRaw) assert.ok(r.bytes.equals(expectedRaw), 'raw bytes identical');
   JSON.parse(utf8.decode((await get200(`${root}/headers`)).bytes));

@@ -31,7 +31,7 @@ export class Teardown {
         try {
           await close();
         } catch (err) {
-          errors.push(new Error(`teardown of ${name} failed: ${(err as Error)?.message ?? String(err)}`, { cause: err }));
+          errors.push(new Error(`teardown of ${name} failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err }));
         }
       }
       this.closing = null;

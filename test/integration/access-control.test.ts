@@ -220,7 +220,7 @@ test('access options: bad regex, half a certificate pair and malformed users sto
   const c = resolveConfig([], { MAILROOM_UI_AUTH: 'a:b c:d', MAILROOM_SMTP_ALLOWED_RECIPIENTS: '@x\\.test$' });
   assert.equal(c.uiAuth, 'a:b c:d');
   assert.equal(c.smtpAllowedRecipients?.source, '@x\\.test$');
-  assert.equal(c.smtpAllowedRecipients?.flags, 'i');
+  assert.equal(c.smtpAllowedRecipients.flags, 'i');
 });
 
 test('an htpasswd file with an unsupported hash stops the start, naming the line', async () => {

@@ -101,7 +101,7 @@ test('every native /api route, health and metrics route is documented with a sum
 
 test('the docs page renders every operation in chromium without any outbound request', async (t) => {
   const executablePath = chromiumExecutable();
-  let browser: BrowserContext | undefined;
+  let browser: BrowserContext | undefined; // eslint-disable-line prefer-const -- assigned after t.after() is registered
   const profile = mkdtempSync(join(tmpdir(), 'mailroom-docs-chromium-'));
   t.after(async () => {
     await browser?.close();

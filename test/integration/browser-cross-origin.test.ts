@@ -104,7 +104,7 @@ test('a page on another site cannot open the feed, read the API, or change and d
   const page = await browser.context.newPage();
   const seen = recordMailroomResponses(page, new URL(s.url).port);
   await page.goto(`http://attacker.test:${attackerPort}/`);
-  const out = (await page.evaluate('window.results')) as Record<string, string | boolean>;
+  const out = await page.evaluate<Record<string, string | boolean>>('window.results');
   assert.ok(!String(out.ws).startsWith('READ'), `WebSocket: ${out.ws}`);
   assert.notEqual(out.ws, 'timeout');
   for (const k of ['readList', 'readMessage', 'readRaw', 'deleteCors', 'deleteJson', 'patchJson']) assert.equal(out[k], 'blocked', `${k}: ${out[k]}`);
@@ -145,7 +145,7 @@ test('DNS rebinding: a page whose name now points at 127.0.0.1 gets 403 for the 
   );
   const seen = recordMailroomResponses(page, port);
   await page.goto(`${evil}/start`);
-  const out = (await page.evaluate('window.results')) as Record<string, string | boolean>;
+  const out = await page.evaluate<Record<string, string | boolean>>('window.results');
   assert.ok(!String(out.ws).startsWith('READ'), `WebSocket: ${out.ws}`);
   for (const k of ['readList', 'readMessage', 'readRaw']) assert.match(String(out[k]), /^basic 403 .*forbidden_host/, `${k}: ${out[k]}`);
   for (const k of ['deleteJson', 'patchJson']) assert.match(String(out[k]), /^basic 403 /, `${k}: ${out[k]}`);

@@ -111,8 +111,10 @@ test('usage errors at start: one line, exit 2, no stack trace', async () => {
     [['--ui-tls-cert', cert, '--ui-tls-key', dir], /^mailroom: --ui-tls-key .*: cannot read it \(it is a directory\)/],
     [['--listen', '10.255.255.1:0'], /^mailroom: --listen 10\.255\.255\.1:0: this machine has no address 10\.255\.255\.1; use 127\.0\.0\.1/],
   ];
-  for (const [args, expected] of cases) {
-    const r = await runCli(['--smtp', '127.0.0.1:0', '--listen', '127.0.0.1:0', ...args]);
+  // All at once: each is a separate process that exits by itself.
+  const results = await Promise.all(cases.map(([args]) => runCli(['--smtp', '127.0.0.1:0', '--listen', '127.0.0.1:0', ...args])));
+  for (const [i, [args, expected]] of cases.entries()) {
+    const r = results[i]!;
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
     assert.equal(r.stdout, '', args.join(' '));
     const lines = r.stderr.trimEnd().split('\n');

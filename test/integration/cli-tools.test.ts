@@ -44,8 +44,9 @@ test('help: the top level lists the commands; each command has its own help', as
   assert.equal(top.code, 0);
   for (const c of ['serve', 'wait', 'send', 'ingest', 'export']) assert.match(top.stdout, new RegExp(`^  ${c} `, 'm'));
   assert.match(top.stdout, /--max-wait <value>\s+\(MAILROOM_MAX_WAIT, default: 5m\)/);
-  for (const c of ['wait', 'send', 'ingest', 'export']) {
-    const h = await run([c, '--help']);
+  const helps = await Promise.all(['wait', 'send', 'ingest', 'export'].map((c) => run([c, '--help'])));
+  for (const [i, c] of ['wait', 'send', 'ingest', 'export'].entries()) {
+    const h = helps[i]!;
     assert.equal(h.code, 0);
     assert.match(h.stdout, new RegExp(`^Usage: mailroom ${c} `, 'm'));
   }

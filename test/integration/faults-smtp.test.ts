@@ -172,7 +172,7 @@ test('probability rules make the same decisions for the same --faults-seed', asy
   };
   const a = await run();
   assert.deepEqual(await run(), a);
-  assert.ok(a.includes(true) && a.includes(false), `both outcomes occur: ${a}`);
+  assert.ok(a.includes(true) && a.includes(false), `both outcomes occur: ${a.join(', ')}`);
 });
 
 test('rules API: validation errors, 404s, patch, put, position, clear', async () => {

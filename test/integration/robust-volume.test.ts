@@ -72,6 +72,7 @@ test('a 50 MB message: stored and its attachment intact under a 64 MiB limit; 55
     Buffer.from(attachment.toString('base64').replace(/.{76}/g, '$&\r\n')),
     Buffer.from('\r\n--big--\r\n'),
   ]);
+  // eslint-disable-next-line no-useless-assignment -- drop the reference so the memory reading can see it freed
   attachment = null;
   assert.ok(message.length > 50 * 1000 * 1000);
 
@@ -88,6 +89,7 @@ test('a 50 MB message: stored and its attachment intact under a 64 MiB limit; 55
   } finally {
     await strict.close();
   }
+  // eslint-disable-next-line no-useless-assignment -- drop the reference so the memory reading can see it freed
   message = null;
   const afterwards = await memory();
   assert.ok(afterwards.arrayBuffers - baseline.arrayBuffers < 30, `buffers ${(afterwards.arrayBuffers - baseline.arrayBuffers).toFixed(1)} MiB above their level`);

@@ -152,6 +152,7 @@ test('a client trickling bytes is cut off at the session deadline with 421 4.4.2
     const trickle = 'NOOP trickling forever';
     let reply: Awaited<ReturnType<RawSmtp['reply']>> | undefined;
     const replyPromise = c.reply(5000).then((r) => (reply = r));
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- `closed` and `reply` are set by callbacks
     for (let i = 0; i < 40 && !closed && reply === undefined; i++) {
       c.send(trickle[i % trickle.length]!);
       await sleep(100);

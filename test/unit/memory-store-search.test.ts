@@ -76,7 +76,7 @@ function assertIndexedEqualsScan(store: MessageStore, label: string) {
       // Paging through the list gives the same ids and totals.
       const paged: string[] = [];
       let cursor: string | null = null;
-      let total = -1;
+      let total: number;
       do {
         const page = store.list({ limit: 7, cursor, query, inbox });
         paged.push(...page.messages.map((m) => m.id));

@@ -134,8 +134,7 @@ export function describeStore(name: string, factory: StoreFactory): void {
       const m = store.add(newMessage('news', { inbox: 'x', tags: ['t'] }));
       assert.equal(events.length, 1);
       const e = events[0]!;
-      assert.equal(e.type, 'message:new');
-      if (e.type !== 'message:new') return;
+      assert.ok(e.type === 'message:new', e.type);
       assert.equal(e.summary.id, m.id);
       assert.equal(e.summary.subject, 'news');
       assert.equal(e.summary.inbox, 'x');

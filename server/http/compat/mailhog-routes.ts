@@ -79,6 +79,11 @@ function jsonBody(body: unknown): unknown {
 }
 
 /** A JSON object's value by key, case-insensitively (MailHog decodes with Go's encoding/json). */
+/** A JSON string or number as text; anything else (objects, arrays, absent) as ''. */
+function scalar(v: unknown): string {
+  return typeof v === 'string' || typeof v === 'number' ? String(v) : '';
+}
+
 function key(obj: unknown, name: string): unknown {
   if (!obj || typeof obj !== 'object') return undefined;
   const lower = name.toLowerCase();
@@ -167,9 +172,9 @@ export async function mailhogRoutes(app: FastifyInstance, { store, outbound }: {
     const m = store.get(request.params.id);
     const body = jsonBody(request.body);
     if (!m || !body || typeof body !== 'object') return empty(reply, 500);
-    const host = String(key(body, 'Host') ?? '').trim().toLowerCase();
-    const port = String(key(body, 'Port') ?? '').trim();
-    const email = String(key(body, 'Email') ?? '').trim();
+    const host = scalar(key(body, 'Host')).trim().toLowerCase();
+    const port = scalar(key(body, 'Port')).trim();
+    const email = scalar(key(body, 'Email')).trim();
     if (!host && key(body, 'Name') !== undefined) return empty(reply, 400); // a saved server Mailroom does not have
     const relay = outbound?.relay;
     const target = relay?.describe();

@@ -49,7 +49,7 @@ export async function mailpitAppRoutes(app: FastifyInstance, { store, info, outb
     const tags: Record<string, number> = {};
     for (const t of store.tags()) tags[t.name] = t.count;
     return sendJson(reply, {
-      Version: String(native.version ?? ''),
+      Version: typeof native.version === 'string' ? native.version : '',
       LatestVersion: 'disabled', // Mailroom never calls out to check for releases
       Database: '', // messages live in memory
       DatabaseSize: stats.bytes,

@@ -113,7 +113,7 @@ async function request<T>(method: string, url: string, body?: unknown): Promise<
   }
   const res = await fetch(url, init);
   const text = await res.text();
-  let data: unknown = null;
+  let data: unknown;
   try {
     data = text ? JSON.parse(text) : null;
   } catch {
@@ -206,10 +206,11 @@ export async function releaseMessage(id: string, to: string[]): Promise<ReleaseR
     headers: { accept: 'application/json', 'content-type': 'application/json' },
     body: JSON.stringify({ to }),
   });
-  const data = (await res.json().catch(() => null)) as (ReleaseRecord & { error?: { code?: string; message?: string }; result?: ReleaseRecord }) | null;
+  const data: unknown = await res.json().catch(() => null);
   if (res.ok) return data as ReleaseRecord;
-  if (res.status === 502 && data?.result) return data.result;
-  throw new ApiError(res.status, data?.error?.code ?? 'http_error', data?.error?.message ?? `release failed with ${res.status}`);
+  const failure = (data ?? {}) as { result?: ReleaseRecord; error?: { code?: string; message?: string } };
+  if (res.status === 502 && failure.result) return failure.result;
+  throw new ApiError(res.status, failure.error?.code ?? 'http_error', failure.error?.message ?? `release failed with ${res.status}`);
 }
 
 export const listRules = () => request<RulesState>('GET', '/api/faults/rules');

@@ -31,7 +31,7 @@ class Faults {
     this.#running = true;
     const tick = async () => {
       await this.refresh();
-      if (this.#running) this.#timer = setTimeout(tick, POLL_MS);
+      if (this.#running) this.#timer = setTimeout(() => void tick(), POLL_MS);
     };
     void tick();
     return () => {

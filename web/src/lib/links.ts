@@ -53,7 +53,7 @@ export function extractLinks(html: string | null, text: string | null): FoundLin
   if (html) {
     const doc = new DOMParser().parseFromString(html, 'text/html');
     for (const el of doc.querySelectorAll('a[href], area[href]')) {
-      add(el.getAttribute('href')!.trim(), (el.textContent ?? '').replace(/\s+/g, ' ').trim(), 'html');
+      add(el.getAttribute('href')!.trim(), el.textContent.replace(/\s+/g, ' ').trim(), 'html');
     }
     for (const el of doc.querySelectorAll('form[action]')) add(el.getAttribute('action')!.trim(), '(form action)', 'html');
   }

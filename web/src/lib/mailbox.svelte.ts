@@ -214,6 +214,7 @@ class Mailbox {
 
   /** Ctrl/Cmd click or x: add or remove one row. */
   toggle(id: string): void {
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a fresh Set assigned whole below, which $state tracks
     const next = new Set(this.selected);
     if (next.has(id)) next.delete(id);
     else next.add(id);

@@ -155,17 +155,16 @@ test('previews framed by a page from the Mailroom origin: nothing runs, nothing 
   assert.equal((await ready).text(), `HARNESS-READY ${ids.length}`);
   // Interact where a payload waits for it. (A plain link clicked by the user may open a tab:
   // that is what links in mail are for; <base href> must not have redirected it to evil.test.)
+  // Every target must be there and take the action: a preview that did not render fails here.
   let baseLinkHref = '';
   for (const [sel, action] of [['#jslink', 'click'], ['#submit', 'click'], ['#baselink', 'click'], ['#hover', 'hover']] as const) {
-    for (const frame of page.frames()) {
-      const el = frame.locator(sel);
-      if ((await el.count().catch(() => 0)) > 0) {
-        if (sel === '#baselink') baseLinkHref = frame.url().replace(/\/html$/, '/relative');
-        await el.first()[action]({ timeout: 2000 }).catch(() => {});
-      }
-    }
+    const frames = [];
+    for (const frame of page.frames()) if ((await frame.locator(sel).count()) > 0) frames.push(frame);
+    assert.equal(frames.length, 1, `${sel} rendered in exactly one preview`);
+    if (sel === '#baselink') baseLinkHref = frames[0]!.url().replace(/\/html$/, '/relative');
+    await frames[0]!.locator(sel).first()[action]({ timeout: 5000 });
   }
-  await sleep(800);
+  await sleep(800); // a bounded quiet period: this asserts that nothing happens after the clicks
   assert.ok(baseLinkHref.startsWith(s.url));
   assertQuiet(watch, 'framed previews', [baseLinkHref]);
   assert.equal(page.url(), s.url + '/');
@@ -174,14 +173,19 @@ test('previews framed by a page from the Mailroom origin: nothing runs, nothing 
 
 test('each preview URL opened directly in a tab (CSP sandbox without the iframe attribute): nothing runs', async () => {
   const { page, watch } = await watchedPage(s.url);
+  let clicked = 0;
   for (const id of ids) {
     const res = await page.goto(`${s.url}/api/messages/${id}/html`);
     assert.equal(res?.status(), 200);
     assert.match(res.headers()['content-security-policy'] ?? '', /^sandbox /);
     const target = page.locator('#jslink, #submit');
-    if ((await target.count()) > 0) await target.first().click({ timeout: 1000 }).catch(() => {});
+    if ((await target.count()) > 0) {
+      clicked++;
+      await target.first().click({ timeout: 5000 });
+    }
   }
-  await sleep(500);
+  assert.equal(clicked, 2, 'the javascript: link and the form button rendered in their tabs');
+  await sleep(500); // a bounded quiet period: nothing may happen after the clicks
   assertQuiet(watch, 'previews in a tab');
   await page.close();
 });
@@ -208,20 +212,33 @@ test('SVG, HTML and mislabelled attachments, and the raw message, opened directl
 test('the inbox UI with hostile subjects, names and bodies: nothing runs, nothing leaves', async () => {
   assert.ok(existsSync(join(builtUi, 'index.html')), 'web UI built (npm test builds it first)');
   ui = teardown.add(await startTestServer({}, { webRoot: builtUi }), 'ui server');
+  const uiIds: string[] = []; // the same messages under the UI server's ids
   for (const id of ids) {
     const raw = Buffer.from(await (await fetch(`${s.url}/api/messages/${id}/raw`)).arrayBuffer());
-    await sendRawMail(ui.smtpPort, raw, { from: 'a@example.test', to: ['b@example.test'] });
+    uiIds.push(queuedId(await sendRawMail(ui.smtpPort, raw, { from: 'a@example.test', to: ['b@example.test'] })));
   }
   const { page, watch } = await watchedPage(ui.url);
   await page.goto(ui.url + '/');
-  await page.waitForLoadState('networkidle').catch(() => {});
-  // Open a few messages by whatever shows their subject, then wait for previews to render.
-  for (const name of ['script', 'onerror', 'mxss1', 'metaRefresh']) {
-    await page.getByText(`payload ${name}`).first().click({ timeout: 1500 }).catch(() => {});
-    await sleep(300);
+  await page.getByTestId('list-count').filter({ hasText: `${ids.length} messages` }).waitFor();
+  // The newest rows (the hostile subject and sender among them) are on screen.
+  await page.getByRole('option', { name: /plain text that looks like HTML|<img src=x/ }).first().waitFor();
+  // Open messages at their permalinks (older rows are below the fold of the virtual list);
+  // each must show its own preview, rendered.
+  const preview = page.frameLocator('iframe[title="Message preview"]');
+  for (const [name, shows] of [['script', 'hi'], ['onerror', null], ['mxss1', null], ['metaRefresh', 'refresh'], ['form', 'go']] as const) {
+    const id = uiIds[Object.keys(HTML_PAYLOADS).indexOf(name)]!;
+    await page.goto(`${ui.url}/messages/${id}`);
+    await page.getByRole('heading', { name: `payload ${name}` }).waitFor();
+    await page.locator(`iframe[title="Message preview"][src="/api/messages/${id}/html"]`).waitFor();
+    await preview.locator('body').waitFor({ state: 'attached' });
+    if (shows) await preview.getByText(shows, { exact: true }).first().waitFor();
   }
-  await page.getByText('plain text that looks like HTML').first().click({ timeout: 1500 }).catch(() => {});
-  await sleep(800);
+  // The plain-text message (the newest row) shows its "HTML" as text.
+  await page.getByRole('option').first().click();
+  await page.getByRole('heading', { name: /^<img src=x onerror=/ }).waitFor();
+  await page.getByRole('tab', { name: 'Text' }).click();
+  await page.getByTestId('text-body').filter({ hasText: '<script>' }).waitFor();
+  await sleep(800); // a bounded quiet period: nothing may run after the previews rendered
   assertQuiet(watch, 'inbox UI');
   await page.close();
 });

@@ -142,6 +142,17 @@ test('the production install starts from MAILROOM_* env, serves the UI, takes ma
   } finally {
     child.kill('SIGKILL');
   }
+  // Persists: a new process on the same MAILROOM_DATA_DIR serves the message, byte for byte.
+  const again = spawn(process.execPath, ['dist/server/cli.js'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    const { url } = await readyLine(again);
+    const list = (await (await fetch(`${url}/api/messages`)).json()) as { total: number; messages: Array<{ id: string; subject: string }> };
+    assert.equal(list.total, 1, 'the message survived the restart');
+    assert.equal(list.messages[0]!.subject, 'image');
+    assert.equal(await (await fetch(`${url}/api/messages/${list.messages[0]!.id}/raw`)).text(), 'Subject: image\r\n\r\nhi\r\n');
+  } finally {
+    again.kill('SIGKILL');
+  }
 });
 
 test('with HTTPS and SMTPS on, as the image can run, the healthcheck speaks HTTPS and passes', async () => {

@@ -75,7 +75,7 @@ export async function feedLatency(s: ServerProcess, o: { rate: number; seconds: 
       for (let n = 0; n < messages; n += WAIT_EVERY) {
         const due = started + (n * 1000) / o.rate - WAIT_LEAD_MS;
         const delay = due - now();
-        if (delay > 0) await sleep(delay);
+        if (delay > 0) await sleep(delay); // pacing: the offered load's schedule
         // As a test does it: take a marker, then wait for what arrives after it (without one the
         // server first scans the whole store for an older match). The unique address is a free
         // word: found by the provisional search and the full language alike.

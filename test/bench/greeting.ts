@@ -7,7 +7,7 @@ function greetOnce(port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const t = now();
     const s = connect(port, '127.0.0.1');
-    const timer = setTimeout(() => {
+    const timer = setTimeout(() => { // a deadline, not a wait
       s.destroy();
       reject(new Error('no greeting within 5 s'));
     }, 5000);

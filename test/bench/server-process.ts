@@ -60,7 +60,7 @@ export async function startServerProcess(options: ServerProcessOptions = {}): Pr
   });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const ready = await new Promise<{ smtpPort: number; httpPort: number; url: string }>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error('bench server did not start within 30 s')), START_TIMEOUT_MS);
+    const t = setTimeout(() => reject(new Error('bench server did not start within 30 s')), START_TIMEOUT_MS); // a deadline
     child.once('exit', (code) => reject(new Error(`bench server exited with ${code} before it was ready`)));
     child.on('message', function onReady(m: { type?: string }) {
       if (m.type !== 'ready') return;
@@ -79,7 +79,7 @@ export async function startServerProcess(options: ServerProcessOptions = {}): Pr
   const ask = <T>(cmd: string): Promise<T> =>
     new Promise((resolve, reject) => {
       const id = ++seq;
-      const t = setTimeout(() => reject(new Error(`bench server did not answer ${cmd}`)), COMMAND_TIMEOUT_MS);
+      const t = setTimeout(() => reject(new Error(`bench server did not answer ${cmd}`)), COMMAND_TIMEOUT_MS); // a deadline
       pending.set(id, (v) => {
         clearTimeout(t);
         resolve(v as T);

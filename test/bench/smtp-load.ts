@@ -108,7 +108,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     if (!o.rate) return;
     const due = started + ((n - first) * 1000) / o.rate;
     const wait = due - now();
-    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait)); // pacing: the offered load's schedule
   };
   const settle = (n: number, line: string, sentAt: number) => {
     const at = now();

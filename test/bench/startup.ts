@@ -41,7 +41,7 @@ async function untilSmtp(port: number, deadline: number): Promise<number> {
       s.once('error', () => resolve(false));
     });
     if (ok) return now();
-    await new Promise((r) => setTimeout(r, 2));
+    await new Promise((r) => setTimeout(r, 2)); // a 2 ms poll: startup time is measured to the first answer
   }
   throw new Error(`no SMTP greeting on ${port}`);
 }
@@ -50,7 +50,7 @@ async function untilHttp(url: string, deadline: number): Promise<number> {
   while (now() < deadline) {
     const ok = await fetch(url).then((r) => r.ok, () => false);
     if (ok) return now();
-    await new Promise((r) => setTimeout(r, 2));
+    await new Promise((r) => setTimeout(r, 2)); // as above
   }
   throw new Error(`no answer from ${url}`);
 }

@@ -22,6 +22,6 @@ export function now(): number {
   return performance.now();
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
+export function sleep(ms: number): Promise<void> { // for pacing load, never to synchronise
+  return new Promise((r) => setTimeout(r, ms)); // see above
 }

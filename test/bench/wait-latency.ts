@@ -31,7 +31,7 @@ for (let i = 0; i < rounds; i++) {
   const token = `latency${i}x`;
   const since = (await mr.client.marker());
   const waited = waitFor(token, since);
-  while ((await mr.client.info()).waits !== 1) await new Promise((r) => setTimeout(r, 1));
+  while ((await mr.client.info()).waits !== 1) await new Promise((r) => setTimeout(r, 1)); // a 1 ms poll: the wait must be held before the clock starts
   await smtp.command('MAIL FROM:<bench@example.test>');
   await smtp.command('RCPT TO:<alice@example.test>');
   await smtp.command('DATA');

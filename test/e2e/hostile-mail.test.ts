@@ -90,7 +90,7 @@ describe('web inbox: hostile email', () => {
     await frame.locator('#relative').click({ modifiers: [] }).catch(() => {});
     // A meta refresh with delay 0 or a late onload would have fired by now; wait for a quiet network.
     await page.waitForLoadState('networkidle');
-    await page.waitForTimeout(500);
+    await page.waitForTimeout(500); // a bounded quiet period: nothing may load or run
 
     const previewFrame = page.frames().find((f) => f !== page.mainFrame());
     assert.ok(previewFrame, 'the preview frame exists');

@@ -5,6 +5,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { eventually } from '../helpers/eventually.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
 import { startTestServer } from '../helpers/server.js';
@@ -17,11 +18,7 @@ import type { Mailroom } from '../../server/start.js';
 
 /** Until `check` returns true or the deadline passes; asserts it got there. */
 async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) assert.fail(`${what}: not within ${timeoutMs} ms`);
-    await sleep(20);
-  }
+  await eventually(check, { what, timeout: timeoutMs });
 }
 
 async function withServer(overrides: Parameters<typeof startTestServer>[0], fn: (s: Mailroom) => Promise<void>): Promise<void> {
@@ -140,7 +137,7 @@ test('slowloris DATA: a message trickled a byte at a time is cut off at the sess
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- `closed` is set by the close event
     for (let i = 0; i < body.length && !closed && Date.now() - started < 12_000; i++) {
       c.send(body[i]!);
-      await sleep(100);
+      await sleep(100); // the point of the test: a byte every 100 ms
     }
     const r = await ended;
     assert.equal(r?.code, 421, JSON.stringify(r));

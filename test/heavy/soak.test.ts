@@ -54,7 +54,7 @@ test(`soak: ${TOTAL} messages through a ${CAP}-message cap with a live feed`, { 
     feed.close();
     await s.close(); // also on failure, so the process can exit
   }
-  await sleep(200);
+  await sleep(200); // FIXME(sync): settle before measuring; see the Step 7 note
   assert.ok(activeHandles() <= handlesBefore, `handles: ${handlesBefore} before, ${activeHandles()} after`);
 });
 
@@ -79,7 +79,7 @@ async function soak(t: TestContext, s: Mailroom, feed: FeedClient): Promise<void
   }
   const seconds = (performance.now() - t0) / 1000;
   const until = Date.now() + 30_000;
-  while ((created < TOTAL || frames.length) && Date.now() < until) await sleep(50);
+  while ((created < TOTAL || frames.length) && Date.now() < until) await sleep(50); // FIXME(sync): a poll; to become eventually()
   clearInterval(drain);
   for (const f of frames.splice(0)) {
     if (f.type === 'message:new') created++;

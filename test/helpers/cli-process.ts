@@ -38,7 +38,7 @@ export function readyLine(child: ChildProcess, timeoutMs = 30_000): Promise<Omit
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number | string | null>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
+    const timer = setTimeout(() => { // a deadline, not a wait
       child.kill('SIGKILL');
       reject(new Error(`mailroom not ready within ${timeoutMs} ms; stderr: ${stderr}`));
     }, timeoutMs);

@@ -121,7 +121,7 @@ export interface ShimOptions {
   config?: Record<string, unknown>;
 }
 
-const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const delay = (ms: number) => new Promise((r) => setTimeout(r, ms)); // cypress-mailhog's own retry interval, replayed
 
 /** Installs fresh `Cypress` and `cy` globals; returns them plus the log of HTTP requests made. */
 export function installShim(options: ShimOptions = {}) {

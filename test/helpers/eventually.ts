@@ -14,14 +14,17 @@ export interface EventuallyOptions {
   what?: string;
 }
 
-export async function eventually<T>(check: () => T | Promise<T>, options: EventuallyOptions = {}): Promise<NonNullable<T>> {
+/** T without its falsy members: what a passing check returns. */
+export type Passed<T> = Exclude<T, false | 0 | '' | null | undefined>;
+
+export async function eventually<T>(check: () => T | Promise<T>, options: EventuallyOptions = {}): Promise<Passed<T>> {
   const { timeout = 10_000, interval = 20, what = 'condition' } = options;
   const deadline = Date.now() + timeout;
   let last: { error: unknown } | { value: unknown };
   for (;;) {
     try {
       const value = await check();
-      if (value) return value;
+      if (value) return value as Passed<T>;
       last = { value };
     } catch (error) {
       last = { error };

@@ -30,7 +30,7 @@ export function openFeed(url: string, headers: Record<string, string> = {}): Pro
           const seen = frames.find(p);
           if (seen) return Promise.resolve(seen);
           return new Promise((res, rej) => {
-            const t = setTimeout(() => rej(new Error('no matching feed frame in time')), timeoutMs);
+            const t = setTimeout(() => rej(new Error('no matching feed frame in time')), timeoutMs); // a deadline, not a wait
             waiters.push({ p, resolve: (f) => (clearTimeout(t), res(f)) });
           });
         },

@@ -2,23 +2,19 @@
 // connection is left open, and nothing partial was stored.
 
 import assert from 'node:assert/strict';
+import { eventually } from './eventually.js';
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Mailroom } from '../../server/start.js';
 import { RawSmtp, sendRaw } from './smtp-client.js';
 import { getJson, raw } from './api.js';
 
 /** Waits (bounded) until the server counts no open SMTP connection; asserts it gets there. */
 export async function assertNoOpenConnections(s: Mailroom, timeoutMs = 5000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  let n = -1;
-  while (Date.now() < until) {
+  await eventually(async () => {
     const info = (await getJson<{ smtp: { connections: number } }>(`${s.url}/api/info`)).body;
-    n = info.smtp.connections;
-    if (n === 0) return;
-    await sleep(25);
-  }
-  assert.equal(n, 0, 'SMTP connections still open');
+    assert.equal(info.smtp.connections, 0, 'SMTP connections still open');
+    return true;
+  }, { timeout: timeoutMs });
 }
 
 /**

@@ -17,7 +17,7 @@ if (!gcFn) {
 /** Full collection, twice, with a turn of the event loop between (frees finalised buffers). */
 export async function collect(): Promise<void> {
   gcFn!();
-  await sleep(10);
+  await sleep(10); // a turn of the event loop between collections, so finalised buffers are freed
   gcFn!();
 }
 

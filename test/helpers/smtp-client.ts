@@ -62,7 +62,7 @@ export class RawSmtp {
         resolve(r);
       };
       // A timed-out waiter leaves the queue, so the reply it missed goes to the next reply() call.
-      const t = setTimeout(() => {
+      const t = setTimeout(() => { // a deadline, not a wait
         this.#waiters.splice(this.#waiters.indexOf(waiter), 1);
         reject(new Error(`no SMTP reply within ${timeoutMs} ms`));
       }, timeoutMs);

@@ -32,7 +32,7 @@ function attackScript(target: string, wsTarget: string, messageId: string): stri
       ws.onmessage = (e) => resolve('READ ' + e.data);
       ws.onerror = () => resolve('error');
       ws.onclose = () => resolve('closed');
-      setTimeout(() => resolve('timeout'), 3000);
+      setTimeout(() => resolve('timeout'), 3000); // a deadline inside the page, not a wait
     });
     const tryFetch = async (url, init) => {
       try {
@@ -59,7 +59,7 @@ function attackScript(target: string, wsTarget: string, messageId: string): stri
       form.method = 'POST'; form.action = T + '/api/messages'; form.target = 'sink'; form.enctype = 'text/plain';
       const i = document.createElement('input'); i.name = '{"ids":["${messageId}"],"x":"'; i.value = '"}'; form.append(i);
       document.body.append(form); form.submit();
-      setTimeout(resolve, 2000);
+      setTimeout(resolve, 2000); // a bounded quiet period: the hostile page gets this long to try
     });
     out.formDone = true;
     return out;

@@ -141,7 +141,7 @@ function assertQuiet(watch: Watch, where: string, expectedPopups: string[] = [])
 test('control: without Mailroom\'s protections the payloads do run (so the checks below can fail)', async () => {
   const { page, watch } = await watchedPage('http://control.invalid');
   await page.setContent(Object.values(HTML_PAYLOADS).join('\n'), { waitUntil: 'domcontentloaded' });
-  await sleep(500);
+  await sleep(500); // a bounded quiet period: the payloads get this long to run
   const fired = new Set(watch.markers.map((m) => m.split(' ')[1]));
   assert.ok(fired.size >= 5, `only ${[...fired].join(', ')} fired in the unprotected page`);
   assert.ok(watch.dialogs.length > 0);
@@ -202,7 +202,7 @@ test('SVG, HTML and mislabelled attachments, and the raw message, opened directl
     await page.goto(url).catch((err: Error) => {
       assert.match(err.message, /Download is starting|net::ERR_ABORTED/, url); // served as a download, not rendered
     });
-    await sleep(200);
+    await sleep(200); // a bounded quiet period after each download attempt
   }
   assertQuiet(watch, 'attachments');
   assert.ok(downloads >= 3, `${downloads} downloads`);

@@ -33,7 +33,7 @@ test('starts from flags and env, captures mail, logs one line per message, stops
   child.stdout.on('data', (d) => (out += d));
   try {
     const ready = await new Promise<{ smtp: string; http: string }>((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`no ready line; output: ${out}`)), 10_000);
+      const t = setTimeout(() => reject(new Error(`no ready line; output: ${out}`)), 10_000); // a deadline, not a wait
       child.stdout.on('data', () => {
         const line = out.split('\n').find((l) => l.includes('"mailroom ready"'));
         if (line) {

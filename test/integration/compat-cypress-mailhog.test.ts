@@ -78,7 +78,7 @@ async function exercise(c: Cy, version: 1 | 2, requests: { url: string; status: 
 
     // Retry: the list is fetched again until `.should` holds, while a third mail arrives.
     const waiting = c.mhGetAllMails!(50, { timeout: 3000 }).should('have.length', 3);
-    setTimeout(() => void t.sendMail({ from: 's@x.test', to: `late-${tok}@x.test`, subject: `Late ${tok}`, text: 'late' }), 300);
+    setTimeout(() => void t.sendMail({ from: 's@x.test', to: `late-${tok}@x.test`, subject: `Late ${tok}`, text: 'late' }), 300); // the point: mail that arrives while the command retries
     assert.equal((await run(waiting)).length, 3);
   }
   t.close();

@@ -118,7 +118,7 @@ test('the production install starts from MAILROOM_* env, serves the UI, takes ma
   const exited = new Promise((r) => child.once('exit', r));
   try {
     const ready = await new Promise<{ smtp: string; http: string }>((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error('not ready in 30 s')), 30_000);
+      const t = setTimeout(() => reject(new Error('not ready in 30 s')), 30_000); // a deadline, not a wait
       createInterface({ input: child.stdout }).on('line', (line) => {
         if (line.includes('"mailroom ready"')) {
           clearTimeout(t);

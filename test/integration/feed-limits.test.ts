@@ -4,6 +4,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { eventually } from '../helpers/eventually.js';
 import { createServer } from 'node:http';
 import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -47,7 +48,7 @@ test('a client that stops reading is dropped once its backlog passes the cap; se
     let published = 0;
     while (s.feed.clients > 0 && published < 4000) {
       s.bus.publish({ type: 'message:new', summary: bigSummary(published++) });
-      if (published % 50 === 0) await sleep(1);
+      if (published % 50 === 0) await sleep(1); // yield so the socket can report backpressure
     }
     assert.equal(s.feed.clients, 0, `client still connected after ${published} events of 64 KiB`);
     // 4000 x 64 KiB = 256 MiB would be published if nothing stopped it; the drop comes far earlier.
@@ -71,10 +72,9 @@ test('a peer that never answers pings is dropped at the next heartbeat', async (
     );
     sock.on('data', () => {});
     const ended = new Promise((r) => sock.once('close', r));
-    while (s.feed.clients === 0) await sleep(5);
+    await eventually(() => s.feed.clients > 0, { what: 'the feed client to be counted' });
     await ended; // the server closed the connection: without the heartbeat this never resolves
-    for (let i = 0; i < 100 && s.feed.clients > 0; i++) await sleep(5);
-    assert.equal(s.feed.clients, 0);
+    await eventually(() => s.feed.clients === 0, { what: 'the dropped client to leave the count' });
   } finally {
     await s.close();
   }

@@ -34,7 +34,7 @@ test('two in-process servers, a message, close(): the process exits on its own',
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (err += d));
   // A leaked handle would keep the child alive forever; give up (and fail) after a generous bound.
-  const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  const killer = setTimeout(() => child.kill('SIGKILL'), 20_000); // a deadline, not a wait
   const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.once('exit', (c, s) => resolve([c, s])));
   clearTimeout(killer);
   assert.equal(signal, null, `child had to be killed: open handles kept it alive. stderr: ${err}`);

@@ -3,6 +3,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { eventually } from '../helpers/eventually.js';
 import nodemailer from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer/index.js';
 import WebSocket from 'ws';
@@ -138,9 +139,10 @@ test('tags: from X-Tags and plus-addressing, set per message and in bulk, rename
     // Delete by query.
     assert.deepEqual((await getJson(`${server.url}/api/messages?query=tag:bob`, json('DELETE'))).body, { deleted: 1 });
     assert.deepEqual(await search(''), [a]);
-    await new Promise((r) => setTimeout(r, 100));
-    const tagFrames = frames.filter((f) => f.type === 'message:tags');
-    assert.ok(tagFrames.length >= 5, JSON.stringify(frames.map((f) => f.type)));
+    const tagFrames = await eventually(() => {
+      const now = frames.filter((f) => f.type === 'message:tags');
+      return now.length >= 5 && now;
+    }, { what: 'five message:tags frames' });
     assert.deepEqual(tagFrames[0]!.messages, [{ id: b, tags: ['Needs Review', 'urgent'] }]);
     assert.equal((await getJson(`${server.url}/api/messages`, json('PATCH', { ids: [a], inbox: 'x', read: true }))).status, 400);
     assert.equal((await getJson(`${server.url}/api/messages`, json('PATCH', { ids: [a] }))).status, 400);

@@ -3,6 +3,7 @@
 
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { eventually } from '../helpers/eventually.js';
 import WebSocket from 'ws';
 import { startTestServer } from '../helpers/server.js';
 import { RawSmtp, sendRaw } from '../helpers/smtp-client.js';
@@ -81,11 +82,10 @@ test('gauges show open SMTP connections, feed clients and held waits', async () 
   });
   const marker = (await getJson<{ marker: string }>(`${server.url}/api/messages/marker`)).body.marker;
   const held = fetch(`${server.url}/api/messages/wait?query=${encodeURIComponent('gauge-test')}&since=${marker}&timeout=20s`);
-  let m = await scrape(server.url);
-  for (let i = 0; i < 50 && m.value('mailroom_wait_pending') !== 1; i++) {
-    await new Promise((r) => setTimeout(r, 20));
-    m = await scrape(server.url);
-  }
+  let m = await eventually(async () => {
+    const now = await scrape(server.url);
+    return now.value('mailroom_wait_pending') === 1 && now;
+  }, { what: 'the wait to be counted' });
   assert.equal(m.value('mailroom_smtp_connections'), 1);
   assert.equal(m.value('mailroom_feed_clients'), 1);
   assert.equal(m.value('mailroom_wait_pending'), 1);
@@ -94,10 +94,10 @@ test('gauges show open SMTP connections, feed clients and held waits', async () 
   smtp.close();
   ws.close();
   await Promise.all([smtp.closed, new Promise((r) => ws.once('close', r))]);
-  for (let i = 0; i < 50 && (m.value('mailroom_smtp_connections') !== 0 || m.value('mailroom_feed_clients') !== 0); i++) {
-    await new Promise((r) => setTimeout(r, 20));
-    m = await scrape(server.url);
-  }
+  m = await eventually(async () => {
+    const now = await scrape(server.url);
+    return now.value('mailroom_smtp_connections') === 0 && now.value('mailroom_feed_clients') === 0 && now;
+  }, { what: 'the connection and the feed client to leave the gauges' });
   assert.equal(m.value('mailroom_smtp_connections'), 0);
   assert.equal(m.value('mailroom_feed_clients'), 0);
   assert.equal(m.value('mailroom_wait_pending'), 0);

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startTestServer } from '../helpers/server.js';
 import { RawSmtp } from '../helpers/smtp-client.js';
-import { assertHealthy } from '../helpers/invariants.js';
+import { assertHealthy, assertNoOpenConnections } from '../helpers/invariants.js';
 import type { Mailroom } from '../../server/start.js';
 import { fileTeardown } from '../helpers/teardown.js';
 
@@ -73,14 +73,14 @@ test('RST during EHLO, after MAIL, after RCPT, FIN and RST mid-DATA: nothing sto
     const c = await RawSmtp.open(s.smtpPort);
     await c.reply();
     await phase(c);
-    await sleep(20);
+    await sleep(20); // a pause so the bytes can arrive first; earlier is an earlier cut, also covered
     c.socket.resetAndDestroy();
     await c.closed;
   }
   for (const how of ['fin', 'rst'] as const) {
     const c = await inData();
     c.send('Subject: half\r\n\r\nhalf a bo');
-    await sleep(20);
+    await sleep(20); // a pause so the bytes can arrive first; earlier is an earlier cut, also covered
     if (how === 'fin') c.socket.end();
     else c.socket.resetAndDestroy();
     await c.closed;
@@ -105,14 +105,14 @@ test('RST right after the final dot, before reading 250: stored exactly once', a
   await seen;
   c.socket.resetAndDestroy();
   await c.closed;
-  await sleep(50);
+  await assertNoOpenConnections(s); // the server has seen the reset
   assert.equal(s.store.stats().count, 1, 'stored exactly once');
   // (b) Reset immediately after writing: either stored whole or not at all, never partial.
   const d = await inData();
   d.send(body + '.\r\n');
   d.socket.resetAndDestroy();
   await d.closed;
-  await sleep(100);
+  await assertNoOpenConnections(s); // the server has finished with the reset connection
   const raws = s.store.list({ limit: 10 }).messages.map((m) => m.raw.toString('latin1'));
   assert.ok(raws.length === 1 || raws.length === 2, `stored ${raws.length}`); // (a) once, (b) whole or not at all
   for (const r of raws) assert.equal(r, body);
@@ -149,7 +149,7 @@ test('a whole session written one byte per write stores the same bytes', async (
   c.socket.setNoDelay(true);
   for (const ch of wire) {
     c.send(ch);
-    await sleep(1);
+    await sleep(1); // the point of the test: one byte per segment
   }
   const codes: Array<number | undefined> = [];
   for (let i = 0; i < 7; i++) codes.push((await c.reply())?.code);

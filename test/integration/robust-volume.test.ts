@@ -4,6 +4,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { eventually } from '../helpers/eventually.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startTestServer } from '../helpers/server.js';
@@ -20,11 +21,7 @@ const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const wsUrl = (s: Mailroom) => s.url.replace(/^http/, 'ws') + '/api/feed';
 
 async function until(what: string, pred: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!pred()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
+  await eventually(pred, { what, timeout: timeoutMs });
 }
 
 /** One SMTP transaction of a big message; returns the final reply. */

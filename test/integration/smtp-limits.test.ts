@@ -2,10 +2,12 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { eventually } from '../helpers/eventually.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startTestServer } from '../helpers/server.js';
 import { RawSmtp, sendRaw } from '../helpers/smtp-client.js';
-import { list } from '../helpers/api.js';
+import { getJson, list } from '../helpers/api.js';
+import { assertNoOpenConnections } from '../helpers/invariants.js';
 import { smtpTransport } from '../helpers/mail.js';
 import type { Mailroom } from '../../server/start.js';
 
@@ -103,7 +105,7 @@ test('connections beyond the per-address cap get 421 and are closed; the cap fre
     await c.closed;
     a.close();
     await a.closed;
-    await sleep(20);
+    await eventually(async () => (await getJson<{ smtp: { connections: number } }>(`${s.url}/api/info`)).body.smtp.connections < 2, { what: 'the closed slot to free up' });
     const d = await session(s.smtpPort);
     d.close();
     b.close();
@@ -155,7 +157,7 @@ test('a client trickling bytes is cut off at the session deadline with 421 4.4.2
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- `closed` and `reply` are set by callbacks
     for (let i = 0; i < 40 && !closed && reply === undefined; i++) {
       c.send(trickle[i % trickle.length]!);
-      await sleep(100);
+      await sleep(100); // the point of the test: a byte every 100 ms keeps the idle timer from firing
     }
     await replyPromise;
     assert.equal(reply?.code, 421);
@@ -171,10 +173,10 @@ test('disconnecting mid-DATA stores nothing, and the next client is served', asy
     await c.command('RCPT TO:<b@example.test>');
     await c.command('DATA');
     c.send('Subject: half\r\n\r\nonly half of the bo');
-    await sleep(30);
+    await sleep(30); // a pause so the bytes can arrive first; an earlier cut is also a mid-DATA cut
     c.socket.resetAndDestroy();
     await c.closed;
-    await sleep(30);
+    await assertNoOpenConnections(s);
     const reply = await sendRaw(s.smtpPort, 'a@example.test', ['b@example.test'], 'Subject: whole\r\n\r\nall of it\r\n');
     assert.equal(reply?.code, 250);
     const page = await list(s.url);

@@ -29,7 +29,7 @@ function runNode(args: string[], env: NodeJS.ProcessEnv, limitMs: number): Promi
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => {
+    const timer = setTimeout(() => { // a deadline, not a wait
       child.kill('SIGKILL');
       reject(new Error(`still running after ${limitMs} ms: ${args.join(' ')}\n${stdout}\n${stderr}`));
     }, limitMs);

@@ -4,6 +4,7 @@
 
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { eventually } from '../helpers/eventually.js';
 import nodemailer from 'nodemailer';
 import { startTestServer } from '../helpers/server.js';
 import { getJson } from '../helpers/api.js';
@@ -25,12 +26,10 @@ const idOf = (reply: string) => /queued as (\S+)/.exec(reply)![1]!;
 const texts = (entries: TranscriptEntry[]) => entries.map((e) => `${e.dir[0]} ${e.text}`);
 
 async function sessionWhenClosed(id: string): Promise<{ session: SessionInfo; entries: TranscriptEntry[] }> {
-  for (let i = 0; i < 100; i++) {
+  return eventually(async () => {
     const d = await getJson<{ session: SessionInfo; entries: TranscriptEntry[] }>(`${server.url}/api/sessions/${id}`);
-    if (d.status === 200 && d.body.session.endedAt) return d.body;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`session ${id} did not close`);
+    return d.status === 200 && d.body.session.endedAt ? d.body : null;
+  }, { what: `session ${id} to close` });
 }
 
 test('a message keeps its session transcript: STARTTLS, masked AUTH, DATA by size, final reply', async () => {
@@ -117,14 +116,11 @@ test('sessions that delivered nothing are listed: rejected and cut off', async (
   await cut.closed;
 
   const list = async () => (await getJson<{ sessions: SessionInfo[] }>(`${server.url}/api/sessions?limit=50`)).body.sessions;
-  let sessions: SessionInfo[] = [];
-  for (let i = 0; i < 100; i++) {
-    sessions = await list();
-    const r = sessions.find((s) => s.heloName === 'rejected.test');
-    const c = sessions.find((s) => s.heloName === 'cut.test');
-    if (r?.endedAt && c?.endedAt) break;
-    await new Promise((res) => setTimeout(res, 20));
-  }
+  const sessions = await eventually(async () => {
+    const now = await list();
+    const ended = (helo: string) => Boolean(now.find((s) => s.heloName === helo)?.endedAt);
+    return ended('rejected.test') && ended('cut.test') && now;
+  }, { what: 'both sessions to end' });
   const r = sessions.find((s) => s.heloName === 'rejected.test')!;
   const c = sessions.find((s) => s.heloName === 'cut.test')!;
   assert.equal(r.outcome, 'rejected');

@@ -3,6 +3,7 @@
 
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { eventually } from '../helpers/eventually.js';
 import { startTestServer } from '../helpers/server.js';
 import { getJson } from '../helpers/api.js';
 import { sendRaw } from '../helpers/smtp-client.js';
@@ -21,12 +22,10 @@ const waitUrl = (params: Record<string, string>) => `${base}/api/messages/wait?$
 type TimeoutBody = { error: { code: string; message: string; arrived: number; found: number; timeout: number; recent: Array<{ subject: string }> } };
 
 async function waitsHeld(n: number): Promise<void> {
-  for (let i = 0; i < 1000; i++) {
-    const info = (await getJson<{ waits: number }>(`${base}/api/info`)).body;
-    if (info.waits === n) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  assert.fail(`waits never became ${n}`);
+  await eventually(async () => {
+    assert.equal((await getJson<{ waits: number }>(`${base}/api/info`)).body.waits, n, 'waits held by the server');
+    return true;
+  });
 }
 
 test('an already stored match is returned at once, as the full message', async () => {
@@ -158,7 +157,7 @@ test('200 concurrent waiters are all answered by one message', async () => {
 test('close() ends held waits with 503 and finishes', async () => {
   const s = await startTestServer();
   const pending = getJson<{ error: { code: string } }>(`${s.url}/api/messages/wait?query=x&timeout=60s`);
-  for (let i = 0; i < 1000 && (await getJson<{ waits: number }>(`${s.url}/api/info`)).body.waits !== 1; i++) await new Promise((r) => setTimeout(r, 10));
+  await eventually(async () => (await getJson<{ waits: number }>(`${s.url}/api/info`)).body.waits === 1, { what: 'the wait to be held' });
   await s.close();
   const r = await pending;
   assert.equal(r.status, 503);

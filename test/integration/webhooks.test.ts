@@ -3,6 +3,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { eventually } from '../helpers/eventually.js';
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -113,7 +114,7 @@ test('the queue is bounded: deliveries beyond it are dropped and counted, and in
     const during = (await getJson<Status>(`${s.url}/api/webhooks`)).body;
     assert.equal(during.queue.dropped, 3);
     assert.equal(during.queue.inFlight + during.queue.queued, 2);
-    while (rx.got.length < 2) await new Promise((r) => setTimeout(r, 10));
+    await eventually(() => rx.got.length >= 2, { what: 'two deliveries held by the receiver' });
     rx.release(500);
     await s.unhappy.webhooks!.idle();
     const after = (await getJson<Status>(`${s.url}/api/webhooks`)).body;

@@ -8,7 +8,7 @@ import { Compressor, type Packed } from '../../server/store/compressor.js';
  * unref'd, as a server's sockets keep it alive), so a ref'd timer does that while we wait. */
 const packOne = (c: Compressor, raw: Buffer) =>
   new Promise<Packed>((resolve, reject) => {
-    const keepAlive = setTimeout(() => reject(new Error('no answer within 10 s')), 10_000);
+    const keepAlive = setTimeout(() => reject(new Error('no answer within 10 s')), 10_000); // a deadline, not a wait
     const done = (p: Packed) => {
       clearTimeout(keepAlive);
       resolve(p);

@@ -20,3 +20,12 @@ export const detail = async (base: string, id: string) => (await getJson<Message
 export async function raw(base: string, id: string): Promise<Buffer> {
   return Buffer.from(await (await fetch(`${base}/api/messages/${id}/raw`)).arrayBuffer());
 }
+
+/**
+ * The one way tests build a JSON request: `method` with `body` as JSON (a string is sent as it is,
+ * for malformed and hostile bodies); no body, no Content-Type.
+ */
+export function jsonRequest(method: string, body?: unknown): RequestInit {
+  if (body === undefined) return { method };
+  return { method, headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) };
+}

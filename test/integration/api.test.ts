@@ -4,7 +4,7 @@ import { before, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestServer } from '../helpers/server.js';
 import { sendRaw } from '../helpers/smtp-client.js';
-import { getJson, list } from '../helpers/api.js';
+import { getJson, list, jsonRequest } from '../helpers/api.js';
 import { httpRequest } from '../helpers/http.js';
 import type { Mailroom } from '../../server/start.js';
 import { fileTeardown } from '../helpers/teardown.js';
@@ -24,7 +24,6 @@ async function deliver(subject: string, extra = ''): Promise<string> {
   return /queued as (\S+)/.exec(r.text)![1]!;
 }
 
-const json = (method: string, body: unknown): RequestInit => ({ method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 test('lists newest first and pages with a cursor until nextCursor is null', async () => {
   const ids: string[] = [];
@@ -97,18 +96,18 @@ test('mark read and unread: one, listed, all; counts follow', async () => {
   const a = await deliver('a');
   const b = await deliver('b');
   await deliver('c');
-  const one = await getJson<{ read: boolean; id: string }>(`${server.url}/api/messages/${a}`, json('PATCH', { read: true }));
+  const one = await getJson<{ read: boolean; id: string }>(`${server.url}/api/messages/${a}`, jsonRequest('PATCH', { read: true }));
   assert.equal(one.status, 200);
   assert.equal(one.body.read, true);
   assert.equal((await list(server.url)).unread, 2);
-  const many = await getJson<{ updated: number }>(`${server.url}/api/messages`, json('PATCH', { read: true, ids: [a, b] }));
+  const many = await getJson<{ updated: number }>(`${server.url}/api/messages`, jsonRequest('PATCH', { read: true, ids: [a, b] }));
   assert.equal(many.body.updated, 1, 'only b changed');
-  const all = await getJson<{ updated: number }>(`${server.url}/api/messages`, json('PATCH', { read: true }));
+  const all = await getJson<{ updated: number }>(`${server.url}/api/messages`, jsonRequest('PATCH', { read: true }));
   assert.equal(all.body.updated, 1);
   assert.equal((await list(server.url)).unread, 0);
-  await getJson(`${server.url}/api/messages`, json('PATCH', { read: false }));
+  await getJson(`${server.url}/api/messages`, jsonRequest('PATCH', { read: false }));
   assert.equal((await list(server.url)).unread, 3);
-  const bad = await getJson<{ error: { code: string } }>(`${server.url}/api/messages/${a}`, json('PATCH', { read: 'yes please' }));
+  const bad = await getJson<{ error: { code: string } }>(`${server.url}/api/messages/${a}`, jsonRequest('PATCH', { read: 'yes please' }));
   assert.equal(bad.status, 400);
 });
 
@@ -119,9 +118,9 @@ test('delete one, the listed ids, and all', async () => {
   const d = await deliver('d');
   assert.deepEqual((await getJson(`${server.url}/api/messages/${a}`, { method: 'DELETE' })).body, { deleted: 1 });
   assert.equal((await getJson(`${server.url}/api/messages/${a}`, { method: 'DELETE' })).status, 404);
-  assert.deepEqual((await getJson(`${server.url}/api/messages`, json('DELETE', { ids: [b, c, 'AAAAAAAAAAAAAAAA'] }))).body, { deleted: 2 });
+  assert.deepEqual((await getJson(`${server.url}/api/messages`, jsonRequest('DELETE', { ids: [b, c, 'AAAAAAAAAAAAAAAA'] }))).body, { deleted: 2 });
   assert.deepEqual((await list(server.url)).messages.map((m) => m.id), [d]);
-  assert.equal((await getJson(`${server.url}/api/messages`, json('DELETE', { ids: [] }))).status, 400);
+  assert.equal((await getJson(`${server.url}/api/messages`, jsonRequest('DELETE', { ids: [] }))).status, 400);
   await deliver('e');
   assert.deepEqual((await getJson(`${server.url}/api/messages`, { method: 'DELETE' })).body, { deleted: 2 });
   assert.equal((await list(server.url)).total, 0);

@@ -4,6 +4,7 @@
 
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { jsonRequest } from '../helpers/api.js';
 import WebSocket from 'ws';
 import type { Mailroom } from '../../server/start.js';
 import { startTestServer } from '../helpers/server.js';
@@ -22,7 +23,6 @@ async function http(path: string, init: RequestInit = {}) {
   const res = await fetch(server.url + path, init);
   return { status: res.status, type: res.headers.get('content-type') ?? '', headers: res.headers, text: await res.text() };
 }
-const json = (body: unknown): RequestInit => ({ headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 async function sendOne(subject: string, extra: Record<string, unknown> = {}): Promise<string> {
   const t = transportTo(server);
@@ -49,10 +49,10 @@ test('Mailpit list: key order, arrays never null, counts, text/plain ok mutation
   assert.deepEqual(message.Inline, []);
   assert.deepEqual(message.ListUnsubscribe, { Header: '', Links: [], Errors: '', HeaderPost: '' });
 
-  const put = await http('/api/v1/messages', { method: 'PUT', ...json({ ids: [id], read: false }) }); // lower-case keys work, as in Go
+  const put = await http('/api/v1/messages', jsonRequest('PUT', { ids: [id], read: false })); // lower-case keys work, as in Go
   assert.deepEqual([put.status, put.type.split(';')[0], put.text], [200, 'text/plain', 'ok']);
   assert.equal(server.store.get(id)!.read, false);
-  const both = await http('/api/v1/messages', { method: 'PUT', ...json({ IDs: [id], Search: 'x' }) });
+  const both = await http('/api/v1/messages', jsonRequest('PUT', { IDs: [id], Search: 'x' }));
   assert.deepEqual([both.status, both.text], [400, 'You may specify either IDs or a search query, not both']);
   assert.equal((await http('/api/v1/messages', { method: 'PUT' })).status, 400);
 });
@@ -62,21 +62,21 @@ test('Mailpit errors: plain-text bodies and exact statuses', async () => {
   assert.deepEqual([unknown.status, unknown.text], [404, '404 page not found']);
   const emptySearch = await http('/api/v1/search?query=');
   assert.deepEqual([emptySearch.status, emptySearch.text], [400, 'Error: no search query']);
-  const badChaos = await http('/api/v1/chaos', { method: 'PUT', ...json({ Sender: { ErrorCode: 200, Probability: 5 } }) });
+  const badChaos = await http('/api/v1/chaos', jsonRequest('PUT', { Sender: { ErrorCode: 200, Probability: 5 } }));
   assert.deepEqual([badChaos.status, badChaos.type.split(';')[0]], [400, 'text/plain']);
   assert.match(badChaos.text, /ErrorCode must be 400-599/);
-  const noRelay = await http('/api/v1/message/latest/release', { method: 'POST', ...json({ To: ['x@x.test'] }) });
+  const noRelay = await http('/api/v1/message/latest/release', jsonRequest('POST', { To: ['x@x.test'] }));
   assert.deepEqual([noRelay.status, noRelay.text], [400, 'SMTP error: no SMTP relay configured']);
-  const badAddress = await http('/api/v1/message/latest/release', { method: 'POST', ...json({ To: ['nope'] }) });
+  const badAddress = await http('/api/v1/message/latest/release', jsonRequest('POST', { To: ['nope'] }));
   assert.deepEqual([badAddress.status, badAddress.text], [400, 'Invalid email address: nope']);
   const sa = await http('/api/v1/message/latest/sa-check');
   assert.deepEqual([sa.status, sa.text], [404, 'File not found']);
-  const sendBad = await http('/api/v1/send', { method: 'POST', ...json({ From: { Email: 'a@x.test' }, To: [{ Email: 'nope' }] }) });
+  const sendBad = await http('/api/v1/send', jsonRequest('POST', { From: { Email: 'a@x.test' }, To: [{ Email: 'nope' }] }));
   assert.equal(sendBad.status, 400);
   assert.deepEqual(JSON.parse(sendBad.text), { Error: 'invalid To address: nope' });
-  const header = await http('/api/v1/send', { method: 'POST', ...json({ From: { Email: 'a@x.test' }, Headers: { subject: 'x' } }) });
+  const header = await http('/api/v1/send', jsonRequest('POST', { From: { Email: 'a@x.test' }, Headers: { subject: 'x' } }));
   assert.deepEqual(JSON.parse(header.text), { Error: 'cannot overwrite header: "subject"' });
-  const big = await http('/api/v1/send', { method: 'POST', ...json({ From: { Email: 'a@x.test' }, Text: 'x'.repeat(200 * 1024) }) });
+  const big = await http('/api/v1/send', jsonRequest('POST', { From: { Email: 'a@x.test' }, Text: 'x'.repeat(200 * 1024) }));
   assert.equal(big.status, 413);
   assert.deepEqual(JSON.parse(big.text), { Error: 'http: request body too large' });
 });
@@ -89,7 +89,7 @@ test('paths: repeated slashes (any method, no redirect), percent-decoded ids, + 
   assert.equal(JSON.parse(latest.text).ID, id);
   const html = await http(`/view/${id}.html`);
   assert.deepEqual([html.status, html.text], [404, 'This message does not contain a HTML part']);
-  const del = await http(`//api//v1/messages`, { method: 'DELETE', ...json({ IDs: [id] }), redirect: 'manual' });
+  const del = await http(`//api//v1/messages`, { ...jsonRequest('DELETE', { IDs: [id] }), redirect: 'manual' });
   assert.deepEqual([del.status, del.text], [200, 'ok']);
   assert.equal(server.store.get(id), undefined);
 });
@@ -152,7 +152,7 @@ test('MailHog routes: content types, empty bodies, unknown ids, Jim, release ref
   }
   // Jim: MailHog's statuses, over failure-injection rules (jim-*).
   const status = async (method: string, init: RequestInit = {}) => (await http('/api/v2/jim', { method, ...init })).status;
-  assert.equal(await status('PUT', json({ AcceptChance: 1 })), 404); // off
+  assert.equal(await status('PUT', jsonRequest('PUT', { AcceptChance: 1 })), 404); // off
   assert.equal(await status('DELETE'), 404);
   assert.equal(await status('POST', { body: new Blob([JSON.stringify({ acceptchance: 1, DisconnectChance: 0 })]) }), 201); // no Content-Type, as the mailhog package sends
   assert.equal(await status('POST'), 400); // already on
@@ -160,8 +160,8 @@ test('MailHog routes: content types, empty bodies, unknown ids, Jim, release ref
   assert.equal(jim.AcceptChance, 1);
   assert.equal(jim.RejectSenderChance, 0.05); // MailHog's default
   assert.ok((await (await fetch(`${server.url}/api/faults/rules`)).text()).includes('jim-reject-sender'));
-  assert.equal(await status('PUT', json({ RejectSenderChance: 2 })), 400);
-  assert.equal(await status('PUT', json({ RejectSenderChance: 0 })), 200);
+  assert.equal(await status('PUT', jsonRequest('PUT', { RejectSenderChance: 2 })), 400);
+  assert.equal(await status('PUT', jsonRequest('PUT', { RejectSenderChance: 0 })), 200);
   assert.equal(await status('DELETE'), 200);
   assert.equal(await status('GET'), 404);
   // Release to a server other than the configured relay cannot be delivered: MailHog's failure reply.
@@ -206,9 +206,9 @@ test('/api/events: Mailpit {Type, Data} frames for new, update, delete, truncate
   assert.equal(created.Data.Subject, `Event ${tok}`);
   await http(`/api/v1/message/${id}`); // marks it read
   assert.deepEqual((await waitFor('update')).Data, { ID: id, Read: true });
-  await http('/api/v1/tags', { method: 'PUT', ...json({ IDs: [id], Tags: ['ws'] }) });
+  await http('/api/v1/tags', jsonRequest('PUT', { IDs: [id], Tags: ['ws'] }));
   assert.deepEqual((await waitFor('update')).Data, { ID: id, Tags: ['ws'] });
-  await http('/api/v1/messages', { method: 'DELETE', ...json({ IDs: [id] }) });
+  await http('/api/v1/messages', jsonRequest('DELETE', { IDs: [id] }));
   assert.deepEqual((await waitFor('delete')).Data, { ID: id });
   await sendOne('another');
   await http('/api/v1/messages', { method: 'DELETE' });

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import nodemailer from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer/index.js';
 import { startTestServer } from '../helpers/server.js';
-import { getJson, list } from '../helpers/api.js';
+import { getJson, list, jsonRequest } from '../helpers/api.js';
 import type { Mailroom } from '../../server/start.js';
 import type { FaultRule } from '../../server/faults/rules.js';
 import type { RejectedAttempt } from '../../server/faults/rejected-log.js';
@@ -35,7 +35,6 @@ async function send(port: number, to: string | string[] = 'user@example.test', e
   }
 }
 
-const json = (body: unknown, method = 'POST') => ({ method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 let server: Mailroom;
 const teardown = fileTeardown();
@@ -44,7 +43,7 @@ before(async () => {
 });
 
 async function withRule<T>(rule: object, f: (id: string) => Promise<T>): Promise<T> {
-  const res = await getJson<FaultRule>(`${server.url}/api/faults/rules`, json(rule));
+  const res = await getJson<FaultRule>(`${server.url}/api/faults/rules`, jsonRequest('POST', rule));
   assert.equal(res.status, 201, JSON.stringify(res.body));
   try {
     return await f(res.body.id);
@@ -176,21 +175,21 @@ test('probability rules make the same decisions for the same --faults-seed', asy
 });
 
 test('rules API: validation errors, 404s, patch, put, position, clear', async () => {
-  const bad = await getJson<{ error: { code: string; message: string } }>(`${server.url}/api/faults/rules`, json({ stage: 'mail', match: { subject: 'x' }, action: { type: 'drop' } }));
+  const bad = await getJson<{ error: { code: string; message: string } }>(`${server.url}/api/faults/rules`, jsonRequest('POST', { stage: 'mail', match: { subject: 'x' }, action: { type: 'drop' } }));
   assert.equal(bad.status, 400);
   assert.equal(bad.body.error.code, 'invalid_rule');
   assert.match(bad.body.error.message, /subject is only known at stage data/);
-  assert.equal((await getJson(`${server.url}/api/faults/rules`, json({ stage: 'rcpt', action: { type: 'explode' } }))).status, 400);
+  assert.equal((await getJson(`${server.url}/api/faults/rules`, jsonRequest('POST', { stage: 'rcpt', action: { type: 'explode' } }))).status, 400);
   assert.equal((await getJson(`${server.url}/api/faults/rules/nope`)).status, 404);
-  assert.equal((await getJson(`${server.url}/api/faults/rules/nope`, json({ enabled: false }, 'PATCH'))).status, 404);
-  const put = await getJson<FaultRule>(`${server.url}/api/faults/rules/my-rule`, json({ stage: 'rcpt', action: { type: 'reject', code: 550 } }, 'PUT'));
+  assert.equal((await getJson(`${server.url}/api/faults/rules/nope`, jsonRequest('PATCH', { enabled: false }))).status, 404);
+  const put = await getJson<FaultRule>(`${server.url}/api/faults/rules/my-rule`, jsonRequest('PUT', { stage: 'rcpt', action: { type: 'reject', code: 550 } }));
   assert.equal(put.status, 201);
-  const dup = await getJson<{ error: { code: string } }>(`${server.url}/api/faults/rules`, json({ id: 'my-rule', stage: 'rcpt', action: { type: 'drop' } }));
+  const dup = await getJson<{ error: { code: string } }>(`${server.url}/api/faults/rules`, jsonRequest('POST', { id: 'my-rule', stage: 'rcpt', action: { type: 'drop' } }));
   assert.equal(dup.status, 409);
-  const patched = await getJson<FaultRule>(`${server.url}/api/faults/rules/my-rule`, json({ enabled: false }, 'PATCH'));
+  const patched = await getJson<FaultRule>(`${server.url}/api/faults/rules/my-rule`, jsonRequest('PATCH', { enabled: false }));
   assert.equal(patched.body.enabled, false);
   assert.equal((await send(server.smtpPort)).ok, true, 'a disabled rule does nothing');
-  await getJson(`${server.url}/api/faults/rules?position=0`, json({ id: 'top', stage: 'rcpt', action: { type: 'drop' } }));
+  await getJson(`${server.url}/api/faults/rules?position=0`, jsonRequest('POST', { id: 'top', stage: 'rcpt', action: { type: 'drop' } }));
   const all = (await getJson<{ rules: FaultRule[] }>(`${server.url}/api/faults/rules`)).body.rules;
   assert.deepEqual(all.map((r) => r.id), ['top', 'my-rule']);
   assert.equal((await fetch(`${server.url}/api/faults/rules/top`, { method: 'DELETE' })).status, 204);
@@ -216,10 +215,10 @@ test('magic addresses act without any rule, and can be switched off', async () =
   const magic = (await rejected()).map((a) => a.rule?.name);
   assert.ok(magic.includes('drop') && magic.includes('disconnect'));
 
-  const off = await getJson<{ magicAddresses: boolean }>(`${server.url}/api/faults/settings`, json({ magicAddresses: false }, 'PUT'));
+  const off = await getJson<{ magicAddresses: boolean }>(`${server.url}/api/faults/settings`, jsonRequest('PUT', { magicAddresses: false }));
   assert.equal(off.body.magicAddresses, false);
   assert.equal((await send(server.smtpPort, 'reject-550@example.test')).ok, true, 'off: an ordinary address');
-  await getJson(`${server.url}/api/faults/settings`, json({ magicAddresses: true }, 'PUT'));
+  await getJson(`${server.url}/api/faults/settings`, jsonRequest('PUT', { magicAddresses: true }));
 });
 
 test('rules load from --faults and --faults-file at start; bad ones stop the start with a clear error', async () => {

@@ -6,7 +6,7 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Mailroom } from '../../server/start.js';
 import { startTestServer } from '../helpers/server.js';
-import { getJson } from '../helpers/api.js';
+import { getJson, jsonRequest } from '../helpers/api.js';
 import { sendRaw } from '../helpers/smtp-client.js';
 import { fileTeardown } from '../helpers/teardown.js';
 
@@ -20,7 +20,6 @@ before(async () => {
   id = server.store.list({ limit: 1 }).messages[0]!.id;
 });
 
-const json = (method: string, body: string) => ({ method, headers: { 'content-type': 'application/json' }, body });
 const polluted = () => (({}) as Record<string, unknown>).polluted;
 
 test('__proto__ and constructor keys in bodies and query strings pollute nothing', async () => {
@@ -32,7 +31,7 @@ test('__proto__ and constructor keys in bodies and query strings pollute nothing
   ];
   for (const body of bodies) {
     for (const [method, path] of [['PATCH', `/api/messages/${id}`], ['PATCH', '/api/messages'], ['POST', '/api/faults/rules'], ['PUT', '/api/faults/settings'], ['POST', '/api/v1/send']] as const) {
-      const r = await getJson<{ error?: { code: string } }>(`${server.url}${path}`, json(method, body));
+      const r = await getJson<{ error?: { code: string } }>(`${server.url}${path}`, jsonRequest(method, body));
       assert.ok(r.status < 500, `${method} ${path} ${body}: ${r.status}`);
     }
   }

@@ -8,16 +8,11 @@ import nodemailer from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer/index.js';
 import WebSocket from 'ws';
 import { startTestServer } from '../helpers/server.js';
-import { getJson, type ListBody } from '../helpers/api.js';
+import { getJson, type ListBody, jsonRequest } from '../helpers/api.js';
 import { parseInboxRouting } from '../../server/mail/inbox-route.js';
 import { createClient } from '../../server/client/index.js';
 import type { Mailroom } from '../../server/start.js';
 
-const json = (method: string, body?: unknown): RequestInit => ({
-  method,
-  headers: body === undefined ? {} : { 'content-type': 'application/json' },
-  body: body === undefined ? undefined : JSON.stringify(body),
-});
 
 async function send(server: Mailroom, mail: Mail.Options, user?: string): Promise<string> {
   const t = nodemailer.createTransport({ host: '127.0.0.1', port: server.smtpPort, ignoreTLS: true, ...(user ? { auth: { user, pass: 'secret' } } : {}) });
@@ -47,19 +42,19 @@ test('two suites sending in parallel with their own SMTP usernames each see and 
       { name: 'suite-b', total: 10, unread: 10 },
     ]);
     // Mark-all-read and search scoped to one inbox.
-    assert.deepEqual((await getJson(`${server.url}/api/messages`, json('PATCH', { read: true, inbox: 'suite-b' }))).body, { updated: 10 });
+    assert.deepEqual((await getJson(`${server.url}/api/messages`, jsonRequest('PATCH', { read: true, inbox: 'suite-b' }))).body, { updated: 10 });
     assert.equal((await listOf('suite-a')).unread, 10);
     const found = await getJson<ListBody>(`${server.url}/api/messages?inbox=suite-a&query=${encodeURIComponent('subject:"suite-a 3"')}`);
     assert.deepEqual(found.body.messages.map((m) => m.id), [a[3]]);
     // Suite A deletes all of its mail; B's is untouched.
-    assert.deepEqual((await getJson(`${server.url}/api/messages?inbox=suite-a`, json('DELETE'))).body, { deleted: 10 });
+    assert.deepEqual((await getJson(`${server.url}/api/messages?inbox=suite-a`, jsonRequest('DELETE'))).body, { deleted: 10 });
     assert.equal((await listOf('suite-a')).total, 0);
     assert.deepEqual((await listOf('suite-b')).messages.map((m) => m.id).sort(), [...b].sort());
     // The body form, and deleting a whole inbox.
-    assert.deepEqual((await getJson(`${server.url}/api/inboxes/Suite-B`, json('DELETE'))).body, { deleted: 10 });
-    assert.equal((await getJson(`${server.url}/api/inboxes/suite-b`, json('DELETE'))).status, 404);
+    assert.deepEqual((await getJson(`${server.url}/api/inboxes/Suite-B`, jsonRequest('DELETE'))).body, { deleted: 10 });
+    assert.equal((await getJson(`${server.url}/api/inboxes/suite-b`, jsonRequest('DELETE'))).status, 404);
     assert.deepEqual((await getJson<{ inboxes: unknown[] }>(`${server.url}/api/inboxes`)).body.inboxes, [{ name: 'default', total: 1, unread: 1 }]);
-    assert.deepEqual((await getJson(`${server.url}/api/messages`, json('DELETE', { inbox: 'default' }))).body, { deleted: 1 });
+    assert.deepEqual((await getJson(`${server.url}/api/messages`, jsonRequest('DELETE', { inbox: 'default' }))).body, { deleted: 1 });
   } finally {
     await server.close();
   }
@@ -114,18 +109,18 @@ test('tags: from X-Tags and plus-addressing, set per message and in bulk, rename
       { name: 'signup', count: 1 },
       { name: 'urgent', count: 1 },
     ]);
-    const one = await getJson<{ tags: string[] }>(`${server.url}/api/messages/${b}`, json('PATCH', { tags: ['URGENT', 'Needs Review'] }));
+    const one = await getJson<{ tags: string[] }>(`${server.url}/api/messages/${b}`, jsonRequest('PATCH', { tags: ['URGENT', 'Needs Review'] }));
     assert.deepEqual(one.body.tags, ['Needs Review', 'urgent']); // the existing spelling wins
-    const bulk = await getJson(`${server.url}/api/messages`, json('PATCH', { ids: [a, b], addTags: ['ci'], removeTags: ['release'] }));
+    const bulk = await getJson(`${server.url}/api/messages`, jsonRequest('PATCH', { ids: [a, b], addTags: ['ci'], removeTags: ['release'] }));
     assert.deepEqual(bulk.body, { updated: 2 });
-    const byQuery = await getJson(`${server.url}/api/messages`, json('PATCH', { query: 'to:bob', addTags: ['bob'] }));
+    const byQuery = await getJson(`${server.url}/api/messages`, jsonRequest('PATCH', { query: 'to:bob', addTags: ['bob'] }));
     assert.deepEqual(byQuery.body, { updated: 1 });
-    assert.deepEqual((await getJson(`${server.url}/api/tags/urgent`, json('PUT', { name: 'Important' }))).body, { updated: 2 });
-    assert.deepEqual((await getJson(`${server.url}/api/tags/ci`, json('DELETE'))).body, { updated: 2 });
-    assert.equal((await getJson(`${server.url}/api/tags/nope`, json('DELETE'))).status, 404);
-    assert.equal((await getJson(`${server.url}/api/tags/bob`, json('PUT', { name: '!!!' }))).status, 400);
-    assert.equal((await getJson(`${server.url}/api/messages/${a}`, json('PATCH', { tags: ['ok', '<>'] }))).status, 400);
-    assert.equal((await getJson(`${server.url}/api/messages`, json('PATCH', { ids: [a], addTags: ['***'] }))).status, 400);
+    assert.deepEqual((await getJson(`${server.url}/api/tags/urgent`, jsonRequest('PUT', { name: 'Important' }))).body, { updated: 2 });
+    assert.deepEqual((await getJson(`${server.url}/api/tags/ci`, jsonRequest('DELETE'))).body, { updated: 2 });
+    assert.equal((await getJson(`${server.url}/api/tags/nope`, jsonRequest('DELETE'))).status, 404);
+    assert.equal((await getJson(`${server.url}/api/tags/bob`, jsonRequest('PUT', { name: '!!!' }))).status, 400);
+    assert.equal((await getJson(`${server.url}/api/messages/${a}`, jsonRequest('PATCH', { tags: ['ok', '<>'] }))).status, 400);
+    assert.equal((await getJson(`${server.url}/api/messages`, jsonRequest('PATCH', { ids: [a], addTags: ['***'] }))).status, 400);
     assert.deepEqual(await tags(), [
       { name: 'bob', count: 1 },
       { name: 'Important', count: 2 },
@@ -137,15 +132,15 @@ test('tags: from X-Tags and plus-addressing, set per message and in bulk, rename
     assert.deepEqual(await search('tag:"needs review"'), [b]);
     assert.deepEqual(await search('tag:urgent'), []);
     // Delete by query.
-    assert.deepEqual((await getJson(`${server.url}/api/messages?query=tag:bob`, json('DELETE'))).body, { deleted: 1 });
+    assert.deepEqual((await getJson(`${server.url}/api/messages?query=tag:bob`, jsonRequest('DELETE'))).body, { deleted: 1 });
     assert.deepEqual(await search(''), [a]);
     const tagFrames = await eventually(() => {
       const now = frames.filter((f) => f.type === 'message:tags');
       return now.length >= 5 && now;
     }, { what: 'five message:tags frames' });
     assert.deepEqual(tagFrames[0]!.messages, [{ id: b, tags: ['Needs Review', 'urgent'] }]);
-    assert.equal((await getJson(`${server.url}/api/messages`, json('PATCH', { ids: [a], inbox: 'x', read: true }))).status, 400);
-    assert.equal((await getJson(`${server.url}/api/messages`, json('PATCH', { ids: [a] }))).status, 400);
+    assert.equal((await getJson(`${server.url}/api/messages`, jsonRequest('PATCH', { ids: [a], inbox: 'x', read: true }))).status, 400);
+    assert.equal((await getJson(`${server.url}/api/messages`, jsonRequest('PATCH', { ids: [a] }))).status, 400);
   } finally {
     ws.close();
     await server.close();

@@ -5,7 +5,7 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { relayTo, startTestServer } from '../helpers/server.js';
-import { getJson, list, raw } from '../helpers/api.js';
+import { getJson, list, raw, jsonRequest } from '../helpers/api.js';
 import { sendRaw } from '../helpers/smtp-client.js';
 import type { Mailroom } from '../../server/start.js';
 import type { ReleaseRecord } from '../../server/outbound/relay.js';
@@ -33,7 +33,6 @@ const MESSAGE = [
   '',
 ].join('\r\n');
 
-const json = (body: unknown) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 const idOf = (text: string) => /queued as (\S+)/.exec(text)![1]!;
 
 async function captured(body = MESSAGE, to = ['to@example.test', 'secret@example.test']): Promise<string> {
@@ -44,7 +43,7 @@ async function captured(body = MESSAGE, to = ['to@example.test', 'secret@example
 
 test('release sends the captured bytes minus Bcc to the upstream, and records the result', async () => {
   const id = await captured();
-  const res = await getJson<ReleaseRecord>(`${capture.url}/api/messages/${id}/release`, json({ to: ['Person@Allowed.test'] }));
+  const res = await getJson<ReleaseRecord>(`${capture.url}/api/messages/${id}/release`, jsonRequest('POST', { to: ['Person@Allowed.test'] }));
   assert.equal(res.status, 200, JSON.stringify(res.body));
   assert.equal(res.body.ok, true);
   assert.match(res.body.response!, /^250 2\.0\.0 Ok: queued as /);
@@ -66,18 +65,18 @@ test('release sends the captured bytes minus Bcc to the upstream, and records th
 test('recipients must match the allowed pattern; none are allowed until it is set; off without a host', async () => {
   const id = await captured();
   const before = (await list(upstream.url)).total;
-  const refused = await getJson<{ error: { code: string; message: string } }>(`${capture.url}/api/messages/${id}/release`, json({ to: ['ok@allowed.test', 'boss@elsewhere.test'] }));
+  const refused = await getJson<{ error: { code: string; message: string } }>(`${capture.url}/api/messages/${id}/release`, jsonRequest('POST', { to: ['ok@allowed.test', 'boss@elsewhere.test'] }));
   assert.equal(refused.status, 403);
   assert.equal(refused.body.error.code, 'recipient_not_allowed');
   assert.match(refused.body.error.message, /boss@elsewhere\.test/);
-  assert.equal((await getJson(`${capture.url}/api/messages/${id}/release`, json({ to: [] }))).status, 400);
-  assert.equal((await getJson(`${capture.url}/api/messages/NoSuchMessage123/release`, json({ to: ['a@allowed.test'] }))).status, 404);
+  assert.equal((await getJson(`${capture.url}/api/messages/${id}/release`, jsonRequest('POST', { to: [] }))).status, 400);
+  assert.equal((await getJson(`${capture.url}/api/messages/NoSuchMessage123/release`, jsonRequest('POST', { to: ['a@allowed.test'] }))).status, 404);
   assert.equal((await list(upstream.url)).total, before, 'nothing sent');
 
   const noPattern = await startTestServer({ outboundAllowPrivate: true, relayHost: '127.0.0.1', relayPort: upstream.smtpPort });
   try {
     const r = await sendRaw(noPattern.smtpPort, 'a@example.test', ['b@example.test'], MESSAGE);
-    const res = await getJson<{ error: { code: string; message: string } }>(`${noPattern.url}/api/messages/${idOf(r!.text)}/release`, json({ to: ['a@allowed.test'] }));
+    const res = await getJson<{ error: { code: string; message: string } }>(`${noPattern.url}/api/messages/${idOf(r!.text)}/release`, jsonRequest('POST', { to: ['a@allowed.test'] }));
     assert.equal(res.status, 403);
     assert.match(res.body.error.message, /no recipient is allowed until --relay-allowed-recipients/);
   } finally {
@@ -86,7 +85,7 @@ test('recipients must match the allowed pattern; none are allowed until it is se
   // The upstream (no --relay-host) holds the released copy; releasing it from there is refused.
   const held = (await list(upstream.url)).messages[0];
   assert.ok(held, 'the upstream has a message to try');
-  const off = await getJson<{ error: { code: string } }>(`${upstream.url}/api/messages/${held.id}/release`, json({ to: ['a@allowed.test'] }));
+  const off = await getJson<{ error: { code: string } }>(`${upstream.url}/api/messages/${held.id}/release`, jsonRequest('POST', { to: ['a@allowed.test'] }));
   assert.equal(off.status, 400);
   assert.equal(off.body.error.code, 'relay_not_configured');
   const info = (await getJson<{ configured: boolean; allowedRecipients: string | null }>(`${capture.url}/api/relay`)).body;
@@ -96,9 +95,9 @@ test('recipients must match the allowed pattern; none are allowed until it is se
 
 test('an upstream refusal comes back as 502 with its reply code, and is recorded', async () => {
   const id = await captured();
-  await getJson(`${upstream.url}/api/faults/rules`, json({ id: 'no', stage: 'rcpt', action: { type: 'reject', code: 550, enhanced: '5.1.1', text: 'unknown user' } }));
+  await getJson(`${upstream.url}/api/faults/rules`, jsonRequest('POST', { id: 'no', stage: 'rcpt', action: { type: 'reject', code: 550, enhanced: '5.1.1', text: 'unknown user' } }));
   try {
-    const res = await getJson<{ error: { code: string }; result: ReleaseRecord }>(`${capture.url}/api/messages/${id}/release`, json({ to: ['gone@allowed.test'] }));
+    const res = await getJson<{ error: { code: string }; result: ReleaseRecord }>(`${capture.url}/api/messages/${id}/release`, jsonRequest('POST', { to: ['gone@allowed.test'] }));
     assert.equal(res.status, 502);
     assert.equal(res.body.error.code, 'upstream_failed');
     assert.equal(res.body.result.code, 550);
@@ -111,7 +110,7 @@ test('an upstream refusal comes back as 502 with its reply code, and is recorded
 });
 
 test('auto-relay runs after the 250, retries transient upstream failures and records every attempt', async () => {
-  await getJson(`${upstream.url}/api/faults/rules`, json({ id: 'flaky', stage: 'data', when: { mode: 'first', n: 2 }, action: { type: 'tempfail', code: 451, text: 'try later' } }));
+  await getJson(`${upstream.url}/api/faults/rules`, jsonRequest('POST', { id: 'flaky', stage: 'data', when: { mode: 'first', n: 2 }, action: { type: 'tempfail', code: 451, text: 'try later' } }));
   const auto = await startTestServer({
     ...relayTo(upstream),
     relayAuto: true,

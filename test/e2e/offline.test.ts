@@ -12,7 +12,7 @@ import { packageRoot } from '../../server/paths.js';
 import type { Mailroom } from '../../server/start.js';
 import { launchBrowser, screenshot } from '../helpers/browser.js';
 import { startTestServer } from '../helpers/server.js';
-import { getJson, list } from '../helpers/api.js';
+import { getJson, list, jsonRequest } from '../helpers/api.js';
 import { sendRaw } from '../helpers/smtp-client.js';
 import { Teardown } from '../helpers/teardown.js';
 
@@ -65,8 +65,7 @@ describe('web inbox: the server goes away and comes back', () => {
     server = await start(ports);
     const messages = (await list(server.url)).messages;
     const id = (subject: string) => messages.find((m) => m.subject === subject)!.id;
-    const json = (method: string, body: unknown) => ({ method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    assert.equal((await getJson(`${server.url}/api/messages/${id('Read me meanwhile')}`, json('PATCH', { read: true }))).status, 200);
+    assert.equal((await getJson(`${server.url}/api/messages/${id('Read me meanwhile')}`, jsonRequest('PATCH', { read: true }))).status, 200);
     assert.equal((await getJson(`${server.url}/api/messages/${id('Delete me meanwhile')}`, { method: 'DELETE' })).status, 200);
     await sendRaw(server.smtpPort, 'a@example.test', ['dev@example.test'], 'Subject: New after the restart\r\n\r\nx\r\n');
 

@@ -85,6 +85,7 @@ export function createMetrics(sources: MetricsSources): Metrics {
   gauge('mailroom_store_bytes', 'Bytes charged against --max-store-bytes', () => sources.store().bytes);
   gauge('mailroom_store_held_bytes', 'Raw message bytes as held in memory, deflated where that pays', () => sources.store().heldBytes);
   gauge('mailroom_smtp_connections', 'Open SMTP connections', () => sources.smtp().connections ?? 0);
+  gauge('mailroom_smtp_inflight_bytes', 'Message bytes being received right now (the --max-inflight-bytes budget in use)', () => sources.smtp().inFlightBytes ?? 0);
   gauge('mailroom_feed_clients', 'Open WebSocket feed clients', sources.feedClients);
   gauge('mailroom_wait_pending', 'GET /api/messages/wait calls being held', sources.waits);
 

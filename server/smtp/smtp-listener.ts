@@ -61,6 +61,8 @@ export interface SmtpCounters {
   rejectedBusy: number;
   /** Refused by --smtp-allowed-recipients (550 5.7.1). */
   rejectedRecipients: number;
+  /** Message bytes being received right now: the part of --max-inflight-bytes in use. */
+  readonly inFlightBytes: number;
 }
 
 export interface SmtpListener {
@@ -92,8 +94,13 @@ function envelopeOf(session: SMTPServerSession): Envelope {
 export function createSmtpListener(options: SmtpListenerOptions): SmtpListener {
   const { store, log } = options;
   const hooks = options.hooks ?? null;
-  const counters: SmtpCounters = { connections: 0, accepted: 0, acceptedBytes: 0, rejectedSize: 0, rejectedConnections: 0, aborted: 0, errors: 0, rejectedBusy: 0, rejectedRecipients: 0 };
   const budget = createByteBudget(Math.max(options.maxInFlightBytes ?? Infinity, options.maxMessageSize));
+  const counters: SmtpCounters = {
+    connections: 0, accepted: 0, acceptedBytes: 0, rejectedSize: 0, rejectedConnections: 0, aborted: 0, errors: 0, rejectedBusy: 0, rejectedRecipients: 0,
+    get inFlightBytes() {
+      return budget.used;
+    },
+  };
   const access: SmtpAccessOptions = options.access ?? { verify: null, allowInsecureAuth: true, allowedRecipients: null };
   const auth = authOptions(access);
   const checkRecipient = recipientFilter(access);

@@ -3,13 +3,18 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { eventually } from '../helpers/eventually.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startTestServer } from '../helpers/server.js';
 import { RawSmtp } from '../helpers/smtp-client.js';
 import { assertHealthy } from '../helpers/invariants.js';
 import { getJson } from '../helpers/api.js';
+import type { Mailroom } from '../../server/start.js';
 
 const KiB = 1024;
+
+/** The server's in-flight message bytes (/api/info). */
+const inFlight = async (s: Mailroom) => (await getJson<{ smtp: { inFlightBytes: number } }>(`${s.url}/api/info`)).body.smtp.inFlightBytes;
 
 async function inData(port: number): Promise<RawSmtp> {
   const c = await RawSmtp.open(port);
@@ -30,7 +35,7 @@ test('messages over the in-flight budget get 451 4.3.1, MAIL gets 452 4.3.1 whil
     a.send('Subject: a\r\n' + chunk(60, 'A'));
     const b = await inData(s.smtpPort);
     b.send('Subject: b\r\n' + chunk(60, 'B')); // 60 + 60 KiB > 100 KiB: b's data is dropped as it arrives
-    await sleep(100); // FIXME(sync): lets a's 60 KiB reach the server; no signal to wait on yet (see the Step 7 note)
+    await eventually(async () => (await inFlight(s)) >= 60 * KiB, { what: "a's 60 KiB to be held in flight" });
     // While a holds 60 KiB, a sender declaring 50 KiB is told to come back later.
     const c = await RawSmtp.open(s.smtpPort);
     await c.reply();
@@ -70,7 +75,7 @@ test('a client that vanishes mid-DATA gives its reservation back', async () => {
       a.socket.resetAndDestroy();
       await a.closed;
     }
-    await sleep(50); // FIXME(sync): lets the resets reach the server; no signal to wait on yet
+    await eventually(async () => (await inFlight(s)) === 0, { what: 'the reset messages to release their bytes' });
     // Were any of the 90 KiB reservations leaked, this 90 KiB message would be refused.
     const b = await inData(s.smtpPort);
     assert.equal((await b.command('Subject: fits\r\n' + chunk(90, 'F') + '.'))?.code, 250);

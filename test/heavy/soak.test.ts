@@ -5,8 +5,8 @@
 
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
+import { eventually } from '../helpers/eventually.js';
 import { performance } from 'node:perf_hooks';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { startTestServer } from '../helpers/server.js';
 import { BulkSmtp } from '../helpers/bulk-smtp.js';
 import { openFeed, type FeedClient } from '../helpers/feed.js';
@@ -54,8 +54,11 @@ test(`soak: ${TOTAL} messages through a ${CAP}-message cap with a live feed`, { 
     feed.close();
     await s.close(); // also on failure, so the process can exit
   }
-  await sleep(200); // FIXME(sync): settle before measuring; see the Step 7 note
-  assert.ok(activeHandles() <= handlesBefore, `handles: ${handlesBefore} before, ${activeHandles()} after`);
+  // Closed sockets leave the handle list as the loop gets to them.
+  await eventually(() => {
+    assert.ok(activeHandles() <= handlesBefore, `handles: ${handlesBefore} before, ${activeHandles()} after`);
+    return true;
+  });
 });
 
 async function soak(t: TestContext, s: Mailroom, feed: FeedClient): Promise<void> {
@@ -78,8 +81,8 @@ async function soak(t: TestContext, s: Mailroom, feed: FeedClient): Promise<void
     curve.push({ sent: sent + STEP, reading: await memory(), msgPerSec: Math.round(STEP / ((performance.now() - ts) / 1000)) });
   }
   const seconds = (performance.now() - t0) / 1000;
-  const until = Date.now() + 30_000;
-  while ((created < TOTAL || frames.length) && Date.now() < until) await sleep(50); // FIXME(sync): a poll; to become eventually()
+  // Every message's frame arrives on the feed.
+  await eventually(() => created >= TOTAL && frames.length === 0, { timeout: 30_000, what: 'every message:new frame' });
   clearInterval(drain);
   for (const f of frames.splice(0)) {
     if (f.type === 'message:new') created++;

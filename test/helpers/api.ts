@@ -29,3 +29,8 @@ export function jsonRequest(method: string, body?: unknown): RequestInit {
   if (body === undefined) return { method };
   return { method, headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) };
 }
+
+/** Every API error answer: `{ error: { code, message } }` (plus `field` on validation errors). */
+export interface ApiErrorBody {
+  error: { code: string; message: string; field?: string };
+}

@@ -4,6 +4,7 @@
 
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { ApiErrorBody } from '../helpers/api.js';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -72,7 +73,7 @@ describe('HTTP Basic authentication (htpasswd bcrypt + {SHA} + inline users)', (
         const res = await fetch(s.url + path, { method, headers, body });
         assert.equal(res.status, 401, `${method} ${path} with ${auth}`);
         assert.match(res.headers.get('www-authenticate') ?? '', /^Basic realm="Mailroom"/);
-        assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'unauthorized');
+        assert.equal(((await res.json()) as ApiErrorBody).error.code, 'unauthorized');
       }
     }
     for (const path of ['/livez', '/readyz']) assert.equal((await fetch(s.url + path)).status, 200, path);

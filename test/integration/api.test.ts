@@ -4,7 +4,7 @@ import { before, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestServer } from '../helpers/server.js';
 import { sendRaw } from '../helpers/smtp-client.js';
-import { getJson, list, jsonRequest } from '../helpers/api.js';
+import { getJson, list, jsonRequest, type ApiErrorBody } from '../helpers/api.js';
 import { httpRequest } from '../helpers/http.js';
 import type { Mailroom } from '../../server/start.js';
 import { fileTeardown } from '../helpers/teardown.js';
@@ -57,17 +57,17 @@ test('a cursor stays valid when newer mail arrives and older mail is deleted', a
 test('bad requests are 400 with a JSON error naming the problem', async () => {
   const cases = ['?limit=0', '?limit=5000', '?limit=abc', '?cursor=../../x', '?bogus=1'];
   for (const q of cases) {
-    const r = await getJson<{ error: { code: string; message: string } }>(`${server.url}/api/messages${q}`);
+    const r = await getJson<ApiErrorBody>(`${server.url}/api/messages${q}`);
     assert.equal(r.status, 400, q);
     assert.equal(r.body.error.code, 'bad_request', q);
     assert.ok(r.body.error.message.length > 0);
   }
-  const badId = await getJson<{ error: { code: string } }>(`${server.url}/api/messages/not-an-id`);
+  const badId = await getJson<ApiErrorBody>(`${server.url}/api/messages/not-an-id`);
   assert.equal(badId.status, 400);
-  const missing = await getJson<{ error: { code: string; message: string } }>(`${server.url}/api/messages/AAAAAAAAAAAAAAAA`);
+  const missing = await getJson<ApiErrorBody>(`${server.url}/api/messages/AAAAAAAAAAAAAAAA`);
   assert.equal(missing.status, 404);
   assert.equal(missing.body.error.code, 'not_found');
-  const route = await getJson<{ error: { code: string } }>(`${server.url}/api/nothing-here`);
+  const route = await getJson<ApiErrorBody>(`${server.url}/api/nothing-here`);
   assert.equal(route.status, 404);
   assert.equal(route.body.error.code, 'not_found');
 });
@@ -107,7 +107,7 @@ test('mark read and unread: one, listed, all; counts follow', async () => {
   assert.equal((await list(server.url)).unread, 0);
   await getJson(`${server.url}/api/messages`, jsonRequest('PATCH', { read: false }));
   assert.equal((await list(server.url)).unread, 3);
-  const bad = await getJson<{ error: { code: string } }>(`${server.url}/api/messages/${a}`, jsonRequest('PATCH', { read: 'yes please' }));
+  const bad = await getJson<ApiErrorBody>(`${server.url}/api/messages/${a}`, jsonRequest('PATCH', { read: 'yes please' }));
   assert.equal(bad.status, 400);
 });
 

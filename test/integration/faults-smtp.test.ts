@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import nodemailer from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer/index.js';
 import { startTestServer } from '../helpers/server.js';
-import { getJson, list, jsonRequest } from '../helpers/api.js';
+import { getJson, list, jsonRequest, type ApiErrorBody } from '../helpers/api.js';
 import type { Mailroom } from '../../server/start.js';
 import type { FaultRule } from '../../server/faults/rules.js';
 import type { RejectedAttempt } from '../../server/faults/rejected-log.js';
@@ -175,7 +175,7 @@ test('probability rules make the same decisions for the same --faults-seed', asy
 });
 
 test('rules API: validation errors, 404s, patch, put, position, clear', async () => {
-  const bad = await getJson<{ error: { code: string; message: string } }>(`${server.url}/api/faults/rules`, jsonRequest('POST', { stage: 'mail', match: { subject: 'x' }, action: { type: 'drop' } }));
+  const bad = await getJson<ApiErrorBody>(`${server.url}/api/faults/rules`, jsonRequest('POST', { stage: 'mail', match: { subject: 'x' }, action: { type: 'drop' } }));
   assert.equal(bad.status, 400);
   assert.equal(bad.body.error.code, 'invalid_rule');
   assert.match(bad.body.error.message, /subject is only known at stage data/);
@@ -184,7 +184,7 @@ test('rules API: validation errors, 404s, patch, put, position, clear', async ()
   assert.equal((await getJson(`${server.url}/api/faults/rules/nope`, jsonRequest('PATCH', { enabled: false }))).status, 404);
   const put = await getJson<FaultRule>(`${server.url}/api/faults/rules/my-rule`, jsonRequest('PUT', { stage: 'rcpt', action: { type: 'reject', code: 550 } }));
   assert.equal(put.status, 201);
-  const dup = await getJson<{ error: { code: string } }>(`${server.url}/api/faults/rules`, jsonRequest('POST', { id: 'my-rule', stage: 'rcpt', action: { type: 'drop' } }));
+  const dup = await getJson<ApiErrorBody>(`${server.url}/api/faults/rules`, jsonRequest('POST', { id: 'my-rule', stage: 'rcpt', action: { type: 'drop' } }));
   assert.equal(dup.status, 409);
   const patched = await getJson<FaultRule>(`${server.url}/api/faults/rules/my-rule`, jsonRequest('PATCH', { enabled: false }));
   assert.equal(patched.body.enabled, false);

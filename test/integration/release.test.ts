@@ -5,7 +5,7 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { relayTo, startTestServer } from '../helpers/server.js';
-import { getJson, list, raw, jsonRequest } from '../helpers/api.js';
+import { getJson, list, raw, jsonRequest, type ApiErrorBody } from '../helpers/api.js';
 import { sendRaw } from '../helpers/smtp-client.js';
 import type { Mailroom } from '../../server/start.js';
 import type { ReleaseRecord } from '../../server/outbound/relay.js';
@@ -65,7 +65,7 @@ test('release sends the captured bytes minus Bcc to the upstream, and records th
 test('recipients must match the allowed pattern; none are allowed until it is set; off without a host', async () => {
   const id = await captured();
   const before = (await list(upstream.url)).total;
-  const refused = await getJson<{ error: { code: string; message: string } }>(`${capture.url}/api/messages/${id}/release`, jsonRequest('POST', { to: ['ok@allowed.test', 'boss@elsewhere.test'] }));
+  const refused = await getJson<ApiErrorBody>(`${capture.url}/api/messages/${id}/release`, jsonRequest('POST', { to: ['ok@allowed.test', 'boss@elsewhere.test'] }));
   assert.equal(refused.status, 403);
   assert.equal(refused.body.error.code, 'recipient_not_allowed');
   assert.match(refused.body.error.message, /boss@elsewhere\.test/);
@@ -76,7 +76,7 @@ test('recipients must match the allowed pattern; none are allowed until it is se
   const noPattern = await startTestServer({ outboundAllowPrivate: true, relayHost: '127.0.0.1', relayPort: upstream.smtpPort });
   try {
     const r = await sendRaw(noPattern.smtpPort, 'a@example.test', ['b@example.test'], MESSAGE);
-    const res = await getJson<{ error: { code: string; message: string } }>(`${noPattern.url}/api/messages/${idOf(r!.text)}/release`, jsonRequest('POST', { to: ['a@allowed.test'] }));
+    const res = await getJson<ApiErrorBody>(`${noPattern.url}/api/messages/${idOf(r!.text)}/release`, jsonRequest('POST', { to: ['a@allowed.test'] }));
     assert.equal(res.status, 403);
     assert.match(res.body.error.message, /no recipient is allowed until --relay-allowed-recipients/);
   } finally {
@@ -85,7 +85,7 @@ test('recipients must match the allowed pattern; none are allowed until it is se
   // The upstream (no --relay-host) holds the released copy; releasing it from there is refused.
   const held = (await list(upstream.url)).messages[0];
   assert.ok(held, 'the upstream has a message to try');
-  const off = await getJson<{ error: { code: string } }>(`${upstream.url}/api/messages/${held.id}/release`, jsonRequest('POST', { to: ['a@allowed.test'] }));
+  const off = await getJson<ApiErrorBody>(`${upstream.url}/api/messages/${held.id}/release`, jsonRequest('POST', { to: ['a@allowed.test'] }));
   assert.equal(off.status, 400);
   assert.equal(off.body.error.code, 'relay_not_configured');
   const info = (await getJson<{ configured: boolean; allowedRecipients: string | null }>(`${capture.url}/api/relay`)).body;
@@ -97,7 +97,7 @@ test('an upstream refusal comes back as 502 with its reply code, and is recorded
   const id = await captured();
   await getJson(`${upstream.url}/api/faults/rules`, jsonRequest('POST', { id: 'no', stage: 'rcpt', action: { type: 'reject', code: 550, enhanced: '5.1.1', text: 'unknown user' } }));
   try {
-    const res = await getJson<{ error: { code: string }; result: ReleaseRecord }>(`${capture.url}/api/messages/${id}/release`, jsonRequest('POST', { to: ['gone@allowed.test'] }));
+    const res = await getJson<ApiErrorBody & { result: ReleaseRecord }>(`${capture.url}/api/messages/${id}/release`, jsonRequest('POST', { to: ['gone@allowed.test'] }));
     assert.equal(res.status, 502);
     assert.equal(res.body.error.code, 'upstream_failed');
     assert.equal(res.body.result.code, 550);

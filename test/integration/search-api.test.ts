@@ -4,7 +4,7 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import nodemailer from 'nodemailer';
 import { startTestServer } from '../helpers/server.js';
-import { getJson, type ListBody } from '../helpers/api.js';
+import { getJson, type ListBody, type ApiErrorBody } from '../helpers/api.js';
 import type { Mailroom } from '../../server/start.js';
 import { fileTeardown } from '../helpers/teardown.js';
 
@@ -146,12 +146,12 @@ test('a malformed query or time zone is a 400 invalid_query saying what and wher
     ['subject:', /subject: needs a value/],
   ];
   for (const [query, message] of cases) {
-    const { status, body } = await getJson<{ error: { code: string; message: string } }>(`${server.url}/api/messages?query=${encodeURIComponent(query)}`);
+    const { status, body } = await getJson<ApiErrorBody>(`${server.url}/api/messages?query=${encodeURIComponent(query)}`);
     assert.equal(status, 400, query);
     assert.equal(body.error.code, 'invalid_query');
     assert.match(body.error.message, message);
   }
-  const tz = await getJson<{ error: { code: string; message: string } }>(`${server.url}/api/messages?query=after:2024-01-01&tz=Mars/Base`);
+  const tz = await getJson<ApiErrorBody>(`${server.url}/api/messages?query=after:2024-01-01&tz=Mars/Base`);
   assert.equal(tz.status, 400);
   assert.match(tz.body.error.message, /unknown time zone "Mars\/Base" in the tz parameter/);
 });

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { eventually } from '../helpers/eventually.js';
 import nodemailer from 'nodemailer';
 import { startTestServer } from '../helpers/server.js';
-import { getJson } from '../helpers/api.js';
+import { getJson, type ApiErrorBody } from '../helpers/api.js';
 import { RawSmtp } from '../helpers/smtp-client.js';
 import type { Mailroom } from '../../server/start.js';
 import type { MessageTranscript, SessionInfo } from '../../server/sessions/sessions.js';
@@ -145,7 +145,7 @@ test('deleting a message drops its transcript; --transcripts false records none'
     const q = nodemailer.createTransport({ host: '127.0.0.1', port: quiet.smtpPort, tls: { rejectUnauthorized: false } });
     const qid = idOf((await q.sendMail({ from: 'a@example.test', to: 'b@example.test', text: 'x' })).response);
     q.close();
-    const res = await getJson<{ error: { code: string } }>(`${quiet.url}/api/messages/${qid}/transcript`);
+    const res = await getJson<ApiErrorBody>(`${quiet.url}/api/messages/${qid}/transcript`);
     assert.equal(res.status, 404);
     assert.equal(res.body.error.code, 'no_transcript');
     assert.equal((await getJson<{ recording: boolean }>(`${quiet.url}/api/sessions`)).body.recording, false);

@@ -5,7 +5,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { eventually } from '../helpers/eventually.js';
 import { startTestServer } from '../helpers/server.js';
-import { getJson } from '../helpers/api.js';
+import { getJson, type ApiErrorBody } from '../helpers/api.js';
 import { sendRaw } from '../helpers/smtp-client.js';
 import { parseMessage } from '../../server/mail/parse.js';
 import { viewOf } from '../../server/mail/view.js';
@@ -111,14 +111,14 @@ test('inbox: only messages in that inbox count', async () => {
 test('bad parameters get 400 with a JSON error', async () => {
   const bad: Array<Record<string, string>> = [{ timeout: 'soon' }, { since: 'NOT A MARKER' }, { count: '0' }, { bogus: '1' }];
   for (const params of bad) {
-    const r = await getJson<{ error: { code: string; message: string } }>(waitUrl(params));
+    const r = await getJson<ApiErrorBody>(waitUrl(params));
     assert.equal(r.status, 400, JSON.stringify(params));
     assert.equal(r.body.error.code, 'bad_request');
   }
 });
 
 test('a marker from the future (another or a restarted server) is refused, not silently waited on', async () => {
-  const r = await getJson<{ error: { code: string; message: string } }>(waitUrl({ since: 'zzzz', timeout: '5s' }));
+  const r = await getJson<ApiErrorBody>(waitUrl({ since: 'zzzz', timeout: '5s' }));
   assert.equal(r.status, 400);
   assert.equal(r.body.error.code, 'invalid_marker');
   assert.match(r.body.error.message, /restarted/);
@@ -156,7 +156,7 @@ test('200 concurrent waiters are all answered by one message', async () => {
 
 test('close() ends held waits with 503 and finishes', async () => {
   const s = await startTestServer();
-  const pending = getJson<{ error: { code: string } }>(`${s.url}/api/messages/wait?query=x&timeout=60s`);
+  const pending = getJson<ApiErrorBody>(`${s.url}/api/messages/wait?query=x&timeout=60s`);
   await eventually(async () => (await getJson<{ waits: number }>(`${s.url}/api/info`)).body.waits === 1, { what: 'the wait to be held' });
   await s.close();
   const r = await pending;

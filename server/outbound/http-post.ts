@@ -29,7 +29,6 @@ export async function postTo(
       method: 'POST',
       headers: { ...init.headers, 'content-length': String(Buffer.byteLength(init.body)) },
       lookup: (_host, options, callback) => (options.all ? callback(null, [target]) : callback(null, target.address, target.family)),
-      timeout: Math.max(1, deadline - Date.now()),
     }, (res: IncomingMessage) => {
       let text = '';
       res.setEncoding('utf8');
@@ -41,7 +40,6 @@ export async function postTo(
       res.on('close', () => resolve({ status: res.statusCode ?? 0, text: text.slice(0, init.bodyLimit) }));
     });
     const timer = setTimeout(() => req.destroy(new PostTimeout(`timed out after ${init.timeoutMs} ms`)), Math.max(1, deadline - Date.now()));
-    req.on('timeout', () => req.destroy(new PostTimeout(`timed out after ${init.timeoutMs} ms`)));
     req.on('error', reject);
     req.on('close', () => clearTimeout(timer));
     req.end(init.body);

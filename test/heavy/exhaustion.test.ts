@@ -16,11 +16,6 @@ import { held, memory } from '../helpers/memory.js';
 import { getJson } from '../helpers/api.js';
 import type { Mailroom } from '../../server/start.js';
 
-/** Until `check` returns true or the deadline passes; asserts it got there. */
-async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  await eventually(check, { what, timeout: timeoutMs });
-}
-
 async function withServer(overrides: Parameters<typeof startTestServer>[0], fn: (s: Mailroom) => Promise<void>): Promise<void> {
   const s = await startTestServer(overrides);
   try {
@@ -181,9 +176,9 @@ test('1,000 idle WebSocket clients all get every frame; the 1,001st gets 503; cl
     assert.ok(held(during) - held(before) < 200, `memory grew ${(held(during) - held(before)).toFixed(1)} MiB`);
     const r = await sendRaw(s.smtpPort, 'a@example.test', ['b@example.test'], 'Subject: crowd check\r\n\r\nto everyone\r\n');
     assert.equal(r?.code, 250);
-    await until('every client got the new message', () => received.every((n) => n >= 1));
+    await eventually(() => received.every((n) => n >= 1), { what: 'every client got the new message', timeout: 30_000 });
     for (const ws of sockets) ws.terminate();
-    await until('the server counts no feed client', async () => /mailroom_feed_clients 0\b/.test((await (await fetch(`${s.url}/metrics`)).text())));
+    await eventually(async () => /mailroom_feed_clients 0\b/.test((await (await fetch(`${s.url}/metrics`)).text())), { what: 'the server counts no feed client', timeout: 30_000 });
     const again = await new Promise<number>((resolve) => {
       const ws = new WebSocket(base + '/api/feed', { headers: { origin: s.url } });
       ws.once('open', () => (ws.terminate(), resolve(101)));

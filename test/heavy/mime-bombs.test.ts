@@ -14,6 +14,7 @@ import { assertHealthy } from '../helpers/invariants.js';
 import { held, memory } from '../helpers/memory.js';
 import type { Mailroom } from '../../server/start.js';
 import { fileTeardown } from '../helpers/teardown.js';
+import { nestedMime } from '../helpers/mime-shapes.js';
 
 const MiB = 1024 * 1024;
 // Not speed bounds: ceilings that only a quadratic blow-up or a synchronous multi-second parse
@@ -26,16 +27,6 @@ const teardown = fileTeardown();
 before(async () => {
   s = teardown.add(await startTestServer({ maxMessageSize: 64 * MiB }), 's');
 });
-
-function nested(depth: number): Buffer {
-  let open = '';
-  let close = '';
-  for (let i = 0; i < depth; i++) {
-    open += `Content-Type: multipart/mixed; boundary="level${i}"\r\n\r\n--level${i}\r\n`;
-    close = `\r\n--level${i}--\r\n` + close;
-  }
-  return Buffer.from(`Subject: bomb depth ${depth}\r\nMIME-Version: 1.0\r\n${open}Content-Type: text/plain\r\n\r\nTHE-LEAF-TEXT${close}`);
-}
 
 function wide(parts: number): Buffer {
   const chunks = ['Subject: bomb 100k parts\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="w"\r\n\r\n'];
@@ -88,7 +79,7 @@ function probe(id: string): { stop: () => Promise<{ detail: number; list: number
 const compatRoutes = (id: string) => [`/api/v1/message/${id}`, `/api/v1/message/${id}/raw`, `/api/v1/message/${id}/headers`, `/api/v1/messages/${id}`, `/api/v2/messages?limit=5`, `/api/v1/messages`];
 
 const bombs: Array<[string, () => Buffer, (d: { parseError: string | null; text: string | null; parts: unknown[] }) => void]> = [
-  ['200-level nesting', () => nested(200), (d) => assert.equal(d.text?.trim(), 'THE-LEAF-TEXT')],
+  ['200-level nesting', () => nestedMime(200, 'bomb depth 200'), (d) => assert.equal(d.text?.trim(), 'THE-LEAF-TEXT')],
   ['100,000 parts', () => wide(100_000), (d) => assert.match(d.parseError ?? '', /child nodes/)],
   ['a 50 MB base64 line', () => base64Line(50 * MiB), (d) => assert.ok(d.parseError !== null || d.parts.length === 1)],
   ['1 MB header lines', () => longHeaderLines(4, MiB), (d) => assert.match(d.parseError ?? '', /header size/i)],

@@ -15,6 +15,7 @@ import { held, memory } from '../helpers/memory.js';
 import type { Mailroom } from '../../server/start.js';
 import type { MessageSummary } from '../../server/mail/types.js';
 import { fileTeardown } from '../helpers/teardown.js';
+import { nestedMime } from '../helpers/mime-shapes.js';
 
 let s: Mailroom;
 const teardown = fileTeardown();
@@ -143,20 +144,10 @@ test('invalid UTF-8 in subject, display name, body and attachment name: U+FFFD i
   await assertHealthy(s, 0);
 });
 
-function nested(depth: number): Buffer {
-  let open = '';
-  let close = '';
-  for (let i = 0; i < depth; i++) {
-    open += `Content-Type: multipart/mixed; boundary="level${i}"\r\n\r\n--level${i}\r\n`;
-    close = `\r\n--level${i}--\r\n` + close;
-  }
-  return Buffer.from(`Subject: depth ${depth}\r\nMIME-Version: 1.0\r\n${open}Content-Type: text/plain\r\n\r\nTHE-LEAF-TEXT${close}`);
-}
-
 test('deep MIME (100 and 990 levels) parses to the leaf; 1,500 sibling parts are stored raw with parseError', async () => {
   let wide = 'Subject: wide\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="w"\r\n\r\n';
   for (let i = 0; i < 1500; i++) wide += `--w\r\nContent-Type: text/plain\r\n\r\npart ${i}\r\n`;
-  const sent = [nested(100), nested(990), Buffer.from(wide + '--w--\r\n')];
+  const sent = [nestedMime(100, 'depth 100'), nestedMime(990, 'depth 990'), Buffer.from(wide + '--w--\r\n')];
   const { result: ids, maxBlockMs } = await withLoopWatch(() => deliver(sent));
   assert.ok(maxBlockMs < CEILING_MS, `event loop blocked ${maxBlockMs.toFixed(0)} ms`);
   const deep100 = await assertEveryRouteServes(s.url, ids[0]!, sent[0]);

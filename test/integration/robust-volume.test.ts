@@ -20,10 +20,6 @@ const MiB = 1024 * 1024;
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const wsUrl = (s: Mailroom) => s.url.replace(/^http/, 'ws') + '/api/feed';
 
-async function until(what: string, pred: () => boolean, timeoutMs = 20_000): Promise<void> {
-  await eventually(pred, { what, timeout: timeoutMs });
-}
-
 /** One SMTP transaction of a big message; returns the final reply. */
 async function sendBig(port: number, message: Buffer) {
   const c = await RawSmtp.open(port);
@@ -120,7 +116,7 @@ test('20 concurrent pipelining clients x 50 messages: 1,000 stored, unique ids, 
       }),
     );
     const total = clients * perClient;
-    await until('1,000 feed events', () => feed.frames.filter((f) => f.type === 'message:new').length >= total);
+    await eventually(() => feed.frames.filter((f) => f.type === 'message:new').length >= total, { what: '1,000 feed events', timeout: 20_000 });
     await sleep(100); // a duplicate event would show up now
     const events = feed.frames.filter((f) => f.type === 'message:new').map((f) => f.summary as MessageSummary);
     assert.equal(events.length, total, 'exactly one event per message');
@@ -177,7 +173,7 @@ test('store caps under a live feed: eviction by count and bytes, deletes, an ove
     assert.equal(s.store.stats().count, before);
 
     const st = s.store.stats();
-    await until('every event', () => feed.frames.filter((f) => f.type === 'message:new').length >= accepted);
+    await eventually(() => feed.frames.filter((f) => f.type === 'message:new').length >= accepted, { what: 'every event', timeout: 20_000 });
     const news = feed.frames.filter((f) => f.type === 'message:new').map((f) => (f.summary as MessageSummary).id);
     const evicted = feed.frames.filter((f) => f.type === 'message:evicted').flatMap((f) => f.ids as string[]);
     const deletedEv = feed.frames.filter((f) => f.type === 'message:deleted').flatMap((f) => f.ids as string[]);

@@ -112,7 +112,7 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
       messages: store.stats(),
       smtp: smtpInfo(),
       feed: { clients: feedClients() },
-      waits: app.waiters.size,
+      waits: app.useCases.waitsHeld,
       unhappy: unhappy.stats(),
       limits: {
         maxMessageSize: config.maxMessageSize,
@@ -127,7 +127,7 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
   });
   const log: Logger = app.log;
   await app.register(unhappy.routes);
-  waits = () => app.waiters.size;
+  waits = () => app.useCases.waitsHeld;
 
   const smtp = createSmtpListener({
     listen: config.smtp,

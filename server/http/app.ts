@@ -2,19 +2,17 @@
 // listen. Plugins: security guards, one error handler, the native API, health, the web bundle.
 
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import type { MessageStore } from '../store/store.js';
+import { createApp, type App, type AppParts } from '../app/index.js';
 import { installErrorHandling } from './errors.js';
 import { installValidation } from './validation.js';
 import { installSecurity } from './security.js';
 import { installAuth, type VerifyCredentials } from './auth.js';
-import { createParsedCache } from './parsed-cache.js';
 import { messagesRoutes } from './routes/messages.js';
 import { tagsRoutes } from './routes/tags.js';
 import { inboxesRoutes } from './routes/inboxes.js';
 import { infoRoutes, type InfoRouteDeps } from './routes/info.js';
 import { staticRoutes } from './static.js';
 import { waitRoutes } from './routes/wait.js';
-import type { EventBus } from '../events/bus.js';
 import { registerApiDocs } from './api-docs.js';
 import { metricsRoutes, type MetricsRouteDeps } from './routes/metrics.js';
 import { compatRoutes, type CompatOutbound } from './compat/index.js';
@@ -22,9 +20,9 @@ import type { InboxRouting } from '../mail/inbox-route.js';
 import './schema-meta.js';
 
 export interface AppDeps extends InfoRouteDeps {
-  store: MessageStore;
-  /** The event bus (the wait route subscribes to it). */
-  bus: EventBus;
+  /** The store and bus the use cases work on (the HTTP door itself sees only the use cases). */
+  store: AppParts['store'];
+  bus: AppParts['bus'];
   /** Longest a GET /api/messages/wait is held (ms). */
   maxWait: number;
   allowedHosts: readonly string[];
@@ -74,14 +72,25 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installSecurity(app, deps.allowedHosts);
   installAuth(app, deps.verifyCredentials ?? null);
   await registerApiDocs(app); // first: it records the routes registered after it
-  const parsed = createParsedCache();
-  await app.register(messagesRoutes, { store: deps.store, parsed });
-  await waitRoutes(app, { store: deps.store, bus: deps.bus, parsed, maxWait: deps.maxWait }); // not encapsulated: decorates app.waiters
-  await app.register(tagsRoutes, { store: deps.store });
-  await app.register(inboxesRoutes, { store: deps.store });
-  await app.register(compatRoutes, { store: deps.store, parsed, info: deps.info, options: { maxMessageSize: deps.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE, inboxRouting: deps.inboxRouting }, outbound: deps.compatOutbound });
+  const maxMessageSize = deps.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE;
+  const useCases = createApp({ store: deps.store, bus: deps.bus, maxWait: deps.maxWait, maxMessageSize, inboxRouting: deps.inboxRouting });
+  app.decorate('useCases', useCases);
+  // Held waits would keep app.close() waiting; end them first (they answer 503).
+  app.addHook('preClose', async () => useCases.close());
+  await app.register(messagesRoutes, { useCases });
+  await app.register(waitRoutes, { useCases });
+  await app.register(tagsRoutes, { useCases });
+  await app.register(inboxesRoutes, { useCases });
+  await app.register(compatRoutes, { store: deps.store, useCases, info: deps.info, options: { maxMessageSize, inboxRouting: deps.inboxRouting }, outbound: deps.compatOutbound });
   await app.register(infoRoutes, { info: deps.info, ready: deps.ready });
   if (deps.metrics) await app.register(metricsRoutes, { metrics: deps.metrics });
   await app.register(staticRoutes, { webRoot: deps.webRoot });
   return app;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The use cases this app's routes call (start.ts hands the same instance to the other doors). */
+    useCases: App;
+  }
 }

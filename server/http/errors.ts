@@ -1,11 +1,12 @@
-// API errors: one class carrying status + code (+ the field at fault), one fastify error handler
-// mapping everything to {"error":{"code","message","field"?}}, including what fastify itself
-// refuses (bad JSON, wrong content type, body too large, failed validation), and 404/405 for
-// unknown routes and methods. Internals never leak.
+// API errors: the one mapping of the use-case layer's DomainError to HTTP (status by kind, the
+// native JSON body {"error":{"code","message","field"?}}), one fastify error handler that also
+// maps what fastify itself refuses (bad JSON, wrong content type, body too large, failed
+// validation) and 404/405 for unknown routes and methods. Internals never leak. ApiError is for
+// the few refusals that belong to HTTP itself (a dialect's own parameter rules).
 
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { ErrorObject } from 'ajv';
-import { StoreError } from '../store/store.js';
+import { DomainError, type DomainErrorKind } from '../app/index.js';
 import { describeValidation } from './validation.js';
 import { errorSchema } from './schemas.js';
 
@@ -37,9 +38,15 @@ const FASTIFY_CODES: Record<string, [number, string]> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'invalid_json'],
 };
 
-const STORE_ERRORS: Record<StoreError['code'], [number, string, string?]> = {
-  too_large: [413, 'payload_too_large'],
-  invalid_cursor: [400, 'bad_request', 'cursor'],
+/** The HTTP status of each kind of domain error. */
+export const STATUS_OF: Record<DomainErrorKind, number> = {
+  'not-found': 404,
+  invalid: 400,
+  conflict: 409,
+  forbidden: 403,
+  unavailable: 503,
+  'too-large': 413,
+  'too-many': 429,
 };
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
@@ -67,10 +74,7 @@ function documentErrors(schema: RouteSchema | undefined): void {
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | ApiError, request, reply) => {
     if (err instanceof ApiError) return reply.code(err.statusCode).send(errorBody(err.code, err.message, err.field));
-    if (err instanceof StoreError) {
-      const [status, code, field] = STORE_ERRORS[err.code];
-      return reply.code(status).send(errorBody(code, err.message, field));
-    }
+    if (err instanceof DomainError) return reply.code(STATUS_OF[err.kind]).send(errorBody(err.code, err.message, err.field));
     const fe = err as FastifyError & { validation?: ErrorObject[]; validationContext?: string };
     if (fe.validation) {
       const { message, field } = describeValidation(fe.validation, fe.validationContext);

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
-import { createParsedCache } from '../../server/http/parsed-cache.js';
+import { createParsedCache } from '../../server/app/parsed-cache.js';
 import { quickParse } from '../../server/mail/quick-view.js';
 import { autoTags } from '../../server/mail/tags.js';
 import { parseMessage } from '../../server/mail/parse.js';

@@ -8,7 +8,7 @@ import type { InboxRouting } from '../../mail/inbox-route.js';
 import type { Relay } from '../../outbound/relay.js';
 import type { ReleaseHistory } from '../../outbound/release-history.js';
 import type { MessageStore } from '../../store/store.js';
-import type { ParsedCache } from '../parsed-cache.js';
+import type { App } from '../../app/index.js';
 import { installMailpitErrors } from './mailpit-common.js';
 import { mailpitListRoutes } from './mailpit-list.js';
 import { mailpitMessageRoutes } from './mailpit-message.js';
@@ -34,7 +34,7 @@ export interface CompatOptions {
 
 export interface CompatDeps {
   store: MessageStore;
-  parsed: ParsedCache;
+  useCases: App;
   info: () => Record<string, unknown>;
   options: CompatOptions;
   /** Absent (e.g. an app built without them): chaos, Jim and release answer as their peers do when off. */
@@ -46,7 +46,7 @@ export async function compatRoutes(app: FastifyInstance, deps: CompatDeps): Prom
   await app.register(async (mailpit) => {
     installMailpitErrors(mailpit);
     await mailpit.register(mailpitListRoutes, { store: deps.store });
-    await mailpit.register(mailpitMessageRoutes, { store: deps.store, parsed: deps.parsed, outbound: deps.outbound });
+    await mailpit.register(mailpitMessageRoutes, { store: deps.store, useCases: deps.useCases, outbound: deps.outbound });
     await mailpit.register(mailpitTagRoutes, { store: deps.store });
     await mailpit.register(mailpitAppRoutes, { store: deps.store, info: deps.info, outbound: deps.outbound });
   });

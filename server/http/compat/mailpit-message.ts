@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { ReleaseRefused } from '../../outbound/relay.js';
 import type { MessageStore } from '../../store/store.js';
 import type { CompatOutbound } from './index.js';
-import type { ParsedCache } from '../parsed-cache.js';
+import type { App } from '../../app/index.js';
 import { sendPreview } from '../preview.js';
 import { contentDisposition } from '../download.js';
 import { MailpitError, badRequest, ok, pageNotFound, resolveMessage, sendJson, stringList } from './mailpit-common.js';
@@ -15,7 +15,7 @@ import { BLANK_THUMBNAIL_JPEG } from './blank-thumbnail.js';
 
 export interface MailpitMessageDeps {
   store: MessageStore;
-  parsed: ParsedCache;
+  useCases: App;
   outbound?: CompatOutbound | undefined;
 }
 
@@ -24,20 +24,20 @@ const ADDRESS = /^[^\s<>@,;:"]+@[^\s<>@,;:"]+$/;
 type IdParams = { Params: { id: string }; Querystring: { query?: string; tz?: string } };
 
 /** Registers the Mailpit single-message and view routes. */
-export async function mailpitMessageRoutes(app: FastifyInstance, { store, parsed, outbound }: MailpitMessageDeps): Promise<void> {
+export async function mailpitMessageRoutes(app: FastifyInstance, { store, useCases, outbound }: MailpitMessageDeps): Promise<void> {
   const hide = { schema: { hide: true } };
   const load = (id: string, query?: string, tz?: string) => resolveMessage(store, id, query, tz);
 
   app.get<IdParams>('/api/v1/message/:id', hide, async (request, reply) => {
     const m = load(request.params.id, request.query.query, request.query.tz);
-    const p = await parsed.get(m);
+    const p = await useCases.parsedMessage(m);
     store.setRead([m.id], true);
     return sendJson(reply, mailpitMessage(m, p));
   });
 
   app.get<IdParams>('/api/v1/message/:id/headers', hide, async (request, reply) => {
     const m = load(request.params.id, request.query.query, request.query.tz);
-    return sendJson(reply, mailpitHeaders(m, await parsed.get(m)));
+    return sendJson(reply, mailpitHeaders(m, await useCases.parsedMessage(m)));
   });
 
   app.get<IdParams & { Querystring: { dl?: string } }>('/api/v1/message/:id/raw', hide, async (request, reply) => {
@@ -49,7 +49,7 @@ export async function mailpitMessageRoutes(app: FastifyInstance, { store, parsed
 
   app.get<{ Params: { id: string; partId: string }; Querystring: { query?: string; tz?: string } }>('/api/v1/message/:id/part/:partId', hide, async (request, reply) => {
     const m = load(request.params.id, request.query.query, request.query.tz);
-    const part = (await parsed.get(m)).parts.find((x) => x.id === request.params.partId);
+    const part = (await useCases.parsedMessage(m)).parts.find((x) => x.id === request.params.partId);
     if (!part) throw pageNotFound();
     // The part's own type (clients read it from the Blob), made harmless by a sandbox CSP:
     // an HTML or SVG attachment opened from here runs no script and gets an opaque origin.
@@ -72,7 +72,7 @@ export async function mailpitMessageRoutes(app: FastifyInstance, { store, parsed
   for (const ext of ['html', 'txt'] as const) {
     app.get<IdParams>(`/view/:id.${ext}`, hide, async (request, reply) => {
       const m = load(request.params.id, request.query.query, request.query.tz);
-      const p = await parsed.get(m, ext === 'html');
+      const p = await useCases.parsedMessage(m, { inlineImages: ext === 'html' });
       store.setRead([m.id], true);
       if (ext === 'txt') return reply.type('text/plain; charset=utf-8').send(p.text ?? '');
       if (p.html === null) throw new MailpitError(404, 'This message does not contain a HTML part');
@@ -106,7 +106,7 @@ export async function mailpitMessageRoutes(app: FastifyInstance, { store, parsed
   // No caniemail data set in Mailroom: the HTML check is unavailable rather than approximated.
   app.get<IdParams>('/api/v1/message/:id/html-check', hide, async (request) => {
     const m = load(request.params.id, request.query.query, request.query.tz);
-    if ((await parsed.get(m)).html === null) throw badRequest('message does not contain HTML');
+    if ((await useCases.parsedMessage(m)).html === null) throw badRequest('message does not contain HTML');
     throw badRequest('HTML check is not available in Mailroom');
   });
 

@@ -1,13 +1,11 @@
 // Inboxes API: list with counts, delete one inbox's mail. Every message route takes `inbox` to scope.
 
 import type { FastifyInstance } from 'fastify';
-import type { MessageStore } from '../../store/store.js';
+import type { App } from '../../app/index.js';
 import { countResponse, errorSchema, inboxSchema } from '../schemas.js';
-import { notFound } from '../errors.js';
-import { normalizeInbox } from '../../mail/inbox-route.js';
 
 /** Registers /api/inboxes routes. */
-export async function inboxesRoutes(app: FastifyInstance, { store }: { store: MessageStore }): Promise<void> {
+export async function inboxesRoutes(app: FastifyInstance, { useCases }: { useCases: App }): Promise<void> {
   app.get(
     '/api/inboxes',
     {
@@ -16,7 +14,7 @@ export async function inboxesRoutes(app: FastifyInstance, { store }: { store: Me
         response: { 200: { type: 'object', required: ['inboxes'], properties: { inboxes: { type: 'array', items: inboxSchema } } } },
       },
     },
-    async () => ({ inboxes: store.inboxes() }),
+    async () => ({ inboxes: await useCases.listInboxes() }),
   );
 
   app.delete<{ Params: { name: string } }>(
@@ -28,10 +26,6 @@ export async function inboxesRoutes(app: FastifyInstance, { store }: { store: Me
         response: { 200: countResponse('deleted'), 404: errorSchema },
       },
     },
-    async (request) => {
-      const name = normalizeInbox(request.params.name);
-      if (!store.inboxes().some((i) => i.name === name)) throw notFound(`inbox ${request.params.name}`);
-      return { deleted: store.clear(name) };
-    },
+    async (request) => ({ deleted: await useCases.deleteInbox(request.params.name) }),
   );
 }

@@ -1,25 +1,13 @@
 // The native messages API: list, read, raw, headers, text, preview HTML, parts, mark read, delete.
 
-import { partFileName } from '../../mail/part-name.js';
 import type { FastifyInstance } from 'fastify';
-import type { StoredMessage } from '../../mail/types.js';
-import { detailOf, summaryOf } from '../../mail/view.js';
-import { countRemoteResources } from '../../mail/html.js';
-import type { MessageStore } from '../../store/store.js';
-import { ApiError, notFound } from '../errors.js';
-import type { ParsedCache } from '../parsed-cache.js';
+import type { App } from '../../app/index.js';
+import { partFileName } from '../../mail/part-name.js';
+import { summaryOf } from '../../mail/view.js';
 import { contentDisposition, safeContentType } from '../download.js';
 import { countResponse, detailSchema, errorSchema, headerSchema, idParams, listQuery, listResponse, summarySchema } from '../schemas.js';
 import { sendPreview } from '../preview.js';
-import { normalizeTag } from '../../mail/tags.js';
-import { isScoped, scopeOf, searchParamsSchema, type SearchParams } from '../query.js';
-
-export { compileOrThrow } from '../query.js';
-
-export interface MessagesRouteDeps {
-  store: MessageStore;
-  parsed: ParsedCache;
-}
+import { searchParamsSchema, type SearchParams } from '../query.js';
 
 /** A query flag: ?x=1 / ?x=true turn it on. */
 const flagSchema = { type: 'string', enum: ['1', '0', 'true', 'false', ''] } as const;
@@ -42,40 +30,18 @@ interface BulkBody extends SearchParams {
   ids?: string[];
 }
 
-/** Rejects tags with no usable characters (they would otherwise vanish silently). */
-function checkTags(...lists: Array<readonly string[] | undefined>): void {
-  for (const list of lists) {
-    for (const t of list ?? []) {
-      if (!normalizeTag(t)) throw new ApiError(400, 'bad_request', `tag ${JSON.stringify(t)} has no usable characters (letters, digits, - _ . @ and spaces)`);
-    }
-  }
-}
-
-/** The explicit ids of a bulk request, or null when it targets a scope; ids plus a scope is a 400. */
-function targetIds(params: SearchParams & { ids?: string[] }): string[] | null {
-  if (!params.ids) return null;
-  if (isScoped(params)) throw new ApiError(400, 'bad_request', 'give either ids or inbox/query, not both');
-  return params.ids;
-}
-
 /** A documented non-JSON 200 answer (not serialized: the handlers send strings and buffers). */
 const bytes = (type: string, description: string) => ({ description, content: { [type]: { schema: { type: 'string' } } } });
 
 /** Registers /api/messages routes. */
-export async function messagesRoutes(app: FastifyInstance, { store, parsed }: MessagesRouteDeps): Promise<void> {
-  const load = (id: string): StoredMessage => {
-    const m = store.get(id);
-    if (!m) throw notFound(`message ${id}`);
-    return m;
-  };
+export async function messagesRoutes(app: FastifyInstance, { useCases }: { useCases: App }): Promise<void> {
   const errors = { 400: errorSchema, 404: errorSchema };
 
   app.get<{ Querystring: SearchParams & { limit: number; cursor?: string } }>(
     '/api/messages',
     { schema: { summary: 'List or search messages, newest first', querystring: listQuery, response: { 200: listResponse, 400: errorSchema } } },
     async (request) => {
-      const { limit, cursor } = request.query;
-      const page = store.list({ limit, cursor: cursor ?? null, ...scopeOf(request.query) });
+      const page = await useCases.listMessages(request.query);
       return { ...page, messages: page.messages.map(summaryOf) };
     },
   );
@@ -83,11 +49,7 @@ export async function messagesRoutes(app: FastifyInstance, { store, parsed }: Me
   app.get<{ Params: { id: string } }>(
     '/api/messages/:id',
     { schema: { summary: 'One message: parsed view, envelope, parts', params: idParams, response: { 200: detailSchema, ...errors } } },
-    async (request) => {
-      const m = load(request.params.id);
-      const p = await parsed.get(m);
-      return { ...detailOf(m, p), remoteResources: p.html ? countRemoteResources(p.html) : 0 };
-    },
+    async (request) => useCases.messageDetail(request.params.id),
   );
 
   app.get<{ Params: { id: string }; Querystring: { download?: string } }>(
@@ -101,10 +63,10 @@ export async function messagesRoutes(app: FastifyInstance, { store, parsed }: Me
       },
     },
     async (request, reply) => {
-      const m = load(request.params.id);
+      const raw = await useCases.readRaw(request.params.id);
       reply.type('message/rfc822');
-      if (isOn(request.query.download)) reply.header('Content-Disposition', contentDisposition(`${m.id}.eml`, 'message.eml'));
-      return reply.send(m.raw);
+      if (isOn(request.query.download)) reply.header('Content-Disposition', contentDisposition(`${request.params.id}.eml`, 'message.eml'));
+      return reply.send(raw);
     },
   );
 
@@ -117,14 +79,14 @@ export async function messagesRoutes(app: FastifyInstance, { store, parsed }: Me
         response: { 200: { type: 'object', required: ['headers'], properties: { headers: { type: 'array', items: headerSchema } } }, ...errors },
       },
     },
-    async (request) => ({ headers: (await parsed.get(load(request.params.id))).headers }),
+    async (request) => ({ headers: (await useCases.parsedMessage(await useCases.getMessage(request.params.id))).headers }),
   );
 
   app.get<{ Params: { id: string } }>(
     '/api/messages/:id/text',
     { schema: { summary: 'The text body (text/plain)', params: idParams, response: { 200: bytes('text/plain', 'the text body'), ...errors } } },
     async (request, reply) => {
-      const p = await parsed.get(load(request.params.id));
+      const p = await useCases.parsedMessage(await useCases.getMessage(request.params.id));
       return reply.type('text/plain; charset=utf-8').send(p.text ?? '');
     },
   );
@@ -140,7 +102,7 @@ export async function messagesRoutes(app: FastifyInstance, { store, parsed }: Me
       },
     },
     async (request, reply) => {
-      const p = await parsed.get(load(request.params.id), true);
+      const p = await useCases.parsedMessage(await useCases.getMessage(request.params.id), { inlineImages: true });
       return sendPreview(reply, p, isOn(request.query.remote));
     },
   );
@@ -155,9 +117,7 @@ export async function messagesRoutes(app: FastifyInstance, { store, parsed }: Me
       },
     },
     async (request, reply) => {
-      const m = load(request.params.id);
-      const part = (await parsed.get(m)).parts.find((x) => x.id === request.params.partId);
-      if (!part) throw notFound(`part ${request.params.partId} of message ${m.id}`);
+      const { part } = await useCases.messagePart(request.params.id, request.params.partId);
       reply.type(safeContentType(part.contentType));
       reply.header('Content-Disposition', contentDisposition(part.filename, partFileName(part)));
       reply.header('Content-Security-Policy', "sandbox; default-src 'none'");
@@ -175,14 +135,7 @@ export async function messagesRoutes(app: FastifyInstance, { store, parsed }: Me
         response: { 200: summarySchema, ...errors },
       },
     },
-    async (request) => {
-      const m = load(request.params.id);
-      const { read, tags } = request.body;
-      checkTags(tags);
-      if (read !== undefined) store.setRead([m.id], read);
-      if (tags) store.updateTags([m.id], { set: tags });
-      return summaryOf(m);
-    },
+    async (request) => summaryOf(await useCases.updateMessage(request.params.id, request.body)),
   );
 
   app.patch<{ Body: BulkBody }>(
@@ -200,19 +153,8 @@ export async function messagesRoutes(app: FastifyInstance, { store, parsed }: Me
       },
     },
     async (request) => {
-      const body = request.body;
-      const { read, tags, addTags, removeTags } = body;
-      const tagging = tags !== undefined || addTags !== undefined || removeTags !== undefined;
-      if (read === undefined && !tagging) throw new ApiError(400, 'bad_request', 'nothing to change: give read, tags, addTags or removeTags');
-      checkTags(tags, addTags);
-      const targets = targetIds(body) ?? store.select(scopeOf(body)).map((m) => m.id);
-      const updated = new Set<string>();
-      if (read !== undefined) {
-        for (const id of targets) if (store.get(id)?.read === !read) updated.add(id);
-        store.setRead(targets, read);
-      }
-      if (tagging) for (const m of store.updateTags(targets, { set: tags, add: addTags, remove: removeTags })) updated.add(m.id);
-      return { updated: updated.size };
+      const { read, tags, addTags, removeTags, ...target } = request.body;
+      return { updated: await useCases.changeMessages(target, { read, tags, addTags, removeTags }) };
     },
   );
 
@@ -220,7 +162,7 @@ export async function messagesRoutes(app: FastifyInstance, { store, parsed }: Me
     '/api/messages/:id',
     { schema: { summary: 'Delete one message', params: idParams, response: { 200: countResponse('deleted'), ...errors } } },
     async (request) => {
-      if (store.delete([request.params.id]) === 0) throw notFound(`message ${request.params.id}`);
+      await useCases.deleteMessage(request.params.id);
       return { deleted: 1 };
     },
   );
@@ -240,12 +182,7 @@ export async function messagesRoutes(app: FastifyInstance, { store, parsed }: Me
       },
     },
     async (request) => {
-      const params: SearchParams & { ids?: string[] } = { ...request.query, ...(request.body ?? {}) };
-      if (params.ids && params.ids.length === 0) throw new ApiError(400, 'bad_request', 'ids is empty; omit it to delete all messages');
-      const ids = targetIds(params);
-      if (ids) return { deleted: store.delete(ids) };
-      if (!params.query?.trim()) return { deleted: store.clear(params.inbox || null) };
-      return { deleted: store.delete(store.select(scopeOf(params)).map((m) => m.id)) };
+      return { deleted: await useCases.deleteMessages({ ...request.query, ...(request.body ?? {}) }) };
     },
   );
 }

@@ -1,0 +1,93 @@
+// The rules of direction from the design (docs/architecture.md), read from the import statements
+// of server/: front doors reach mail only through the use-case layer (server/app/), never the
+// store, and never each other; mail/ imports no other part; app/ imports no front door.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const SERVER = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'server');
+/** Folders of server/ that are front doors: protocols and the CLI. Future doors join this list. */
+const DOORS = ['http', 'smtp', 'cli', 'pop3', 'imap', 'mcp', 'maildev'];
+
+interface Import {
+  /** The importing file, relative to server/. */
+  from: string;
+  /** The imported file, relative to server/ (only imports of server code are listed). */
+  to: string;
+}
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) return sourceFiles(path);
+    return e.name.endsWith('.ts') ? [path] : [];
+  });
+}
+
+/** Every static, re-export and dynamic import (type-only ones too: they couple as much). */
+export function importsOf(source: string): string[] {
+  const specifiers: string[] = [];
+  const patterns = [/^\s*(?:import|export)\b[^'"`;]*?\bfrom\s*['"]([^'"]+)['"]/gm, /^\s*import\s*['"]([^'"]+)['"]/gm, /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g];
+  for (const pattern of patterns) for (const m of source.matchAll(pattern)) specifiers.push(m[1]!);
+  return specifiers;
+}
+
+function serverImports(): Import[] {
+  const out: Import[] = [];
+  for (const file of sourceFiles(SERVER)) {
+    for (const spec of importsOf(readFileSync(file, 'utf8'))) {
+      if (!spec.startsWith('.')) continue;
+      const to = relative(SERVER, join(dirname(file), spec));
+      if (to.startsWith('..')) continue;
+      out.push({ from: relative(SERVER, file), to });
+    }
+  }
+  return out;
+}
+
+const part = (path: string) => (path.includes('/') ? path.slice(0, path.indexOf('/')) : '');
+const imports = serverImports();
+const show = (list: Import[]) => list.map((i) => `${i.from} imports ${i.to}`);
+
+test('the import reader sees every form of import', () => {
+  const source = ["import a from './a.js';", "import type { B } from '../b.js';", "export { c } from './c.js';", "import './d.js';", "type E = import('./e.js').E;", "import {\n  f,\n} from './f.js';"].join('\n');
+  assert.deepEqual(importsOf(source).sort(), ['../b.js', './a.js', './c.js', './d.js', './e.js', './f.js']);
+  assert.ok(imports.length > 100, `found only ${imports.length} imports under server/`);
+});
+
+/** Door files not yet moved onto server/app/ (Step 8 lands door by door): this list only shrinks. */
+const NOT_YET_ON_APP = new Set([
+  'http/compat/index.ts',
+  'http/compat/mailhog-routes.ts',
+  'http/compat/mailhog-shapes.ts',
+  'http/compat/mailpit-app.ts',
+  'http/compat/mailpit-common.ts',
+  'http/compat/mailpit-events.ts',
+  'http/compat/mailpit-list.ts',
+  'http/compat/mailpit-message.ts',
+  'http/compat/mailpit-send.ts',
+  'http/compat/mailpit-tags.ts',
+  'http/routes/outbound.ts',
+  'http/routes/sessions.ts',
+  'http/schemas.ts',
+  'smtp/smtp-listener.ts',
+]);
+
+test('no front door imports server/store/: they go through server/app/', () => {
+  const offenders = imports.filter((i) => DOORS.includes(part(i.from)) && part(i.to) === 'store');
+  assert.deepEqual(show(offenders.filter((i) => !NOT_YET_ON_APP.has(i.from))), []);
+  const still = new Set(offenders.map((i) => i.from));
+  assert.deepEqual([...NOT_YET_ON_APP].filter((f) => !still.has(f)), [], 'these files no longer import the store: take them off NOT_YET_ON_APP');
+});
+
+test('no front door imports another', () => {
+  assert.deepEqual(show(imports.filter((i) => DOORS.includes(part(i.from)) && DOORS.includes(part(i.to)) && part(i.from) !== part(i.to))), []);
+});
+
+test('the use-case layer imports no front door, and mail/ imports no other part', () => {
+  assert.deepEqual(show(imports.filter((i) => part(i.from) === 'app' && DOORS.includes(part(i.to)))), []);
+  assert.deepEqual(show(imports.filter((i) => part(i.from) === 'mail' && part(i.to) !== 'mail')), []);
+});

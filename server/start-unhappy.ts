@@ -132,8 +132,8 @@ export async function buildUnhappyPaths(config: Config, deps: { bus: EventBus; s
     }),
     async routes(app) {
       await app.register(faultRoutes, { faults, rejected });
-      await app.register(sessionRoutes, { sessions, store });
-      await app.register(outboundRoutes, { store, relay, history: releases, autoRelay, autoQuery: config.relayAutoQuery, webhooks });
+      await app.register(sessionRoutes, { sessions, useCases: app.useCases });
+      await app.register(outboundRoutes, { useCases: app.useCases, relay, autoRelay, autoQuery: config.relayAutoQuery, webhooks });
     },
     close() {
       autoRelay?.close();

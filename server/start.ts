@@ -153,10 +153,17 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
   smtpCounters = () => ({ ...smtp.counters });
   smtpInfo = () => ({ port: smtp.port, smtpsPort: smtp.smtpsPort, starttls, tlsSelfSigned: tls ? tls.selfSigned : null, ...smtp.counters });
 
-  const feed = createWsFeed({ bus, hello: () => ({ version, total: store.stats().count, unread: store.stats().unread }) });
-  const mailpitFrames = createMailpitFrames(store, version);
+  const useCases = app.useCases;
+  const feed = createWsFeed({
+    bus,
+    hello: async () => {
+      const stats = await useCases.storeStats();
+      return { version, total: stats.count, unread: stats.unread };
+    },
+  });
+  const mailpitFrames = createMailpitFrames(useCases, version);
   const mailpitFeed = createWsFeed({ bus, hello: () => ({}), helloFrame: mailpitFrames.stats, serialize: mailpitFrames.serialize });
-  const mailhogFeed = createWsFeed({ bus, hello: () => ({}), helloFrame: () => null, serialize: mailhogFrames(store) });
+  const mailhogFeed = createWsFeed({ bus, hello: () => ({}), helloFrame: () => null, serialize: mailhogFrames(useCases) });
   feedClients = () => feed.clients + mailpitFeed.clients + mailhogFeed.clients;
   routeUpgrades(
     app.server,

@@ -4,6 +4,8 @@
 import type { EventBus } from '../events/bus.js';
 import type { WaitHub } from '../events/waiters.js';
 import type { InboxRouting } from '../mail/inbox-route.js';
+import type { Relay } from '../outbound/relay.js';
+import type { ReleaseHistory } from '../outbound/release-history.js';
 import type { MessageStore } from '../store/store.js';
 import type { ParsedCache } from './parsed-cache.js';
 
@@ -19,4 +21,6 @@ export interface AppContext {
   maxWait: number;
   /** Largest message accepted from any door (bytes). */
   maxMessageSize: number;
+  /** Release to the configured upstream; absent on a server built without the outbound parts. */
+  outbound?: { relay: Relay; releases: ReleaseHistory } | undefined;
 }

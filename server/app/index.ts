@@ -13,6 +13,8 @@ import type { AppContext } from './context.js';
 import * as labels from './labels.js';
 import * as messages from './messages.js';
 import { createParsedCache } from './parsed-cache.js';
+import * as receive from './receive.js';
+import * as release from './release.js';
 import * as wait from './wait.js';
 
 export { DomainError, type DomainErrorKind } from './errors.js';
@@ -20,10 +22,11 @@ export type { SearchInput } from './scope.js';
 export type { ListInput, MessageDetailView } from './messages.js';
 export type { MessageChange, Target } from './changes.js';
 export type { WaitInput, WaitResult } from './wait.js';
+export type { ReleaseRecord } from '../outbound/relay.js';
 export { DEFAULT_WAIT_MS, MAX_WAIT_COUNT } from './wait.js';
 export { MAX_PAGE, DEFAULT_INBOX, type InboxStats, type ListPage, type TagStats, type StoreStats } from '../store/store.js';
 
-const useCases = { ...messages, ...changes, ...labels, ...wait };
+const useCases = { ...messages, ...changes, ...labels, ...wait, ...receive, ...release };
 
 type UseCases = typeof useCases;
 type Bound<F> = F extends (ctx: AppContext, ...args: infer A) => infer R ? (...args: A) => R : never;
@@ -48,6 +51,7 @@ export interface AppParts {
   /** Largest message accepted from any door (bytes). */
   maxMessageSize: number;
   inboxRouting?: InboxRouting | undefined;
+  outbound?: AppContext['outbound'];
 }
 
 /** Binds the use cases to their dependencies. */

@@ -73,7 +73,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installAuth(app, deps.verifyCredentials ?? null);
   await registerApiDocs(app); // first: it records the routes registered after it
   const maxMessageSize = deps.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE;
-  const useCases = createApp({ store: deps.store, bus: deps.bus, maxWait: deps.maxWait, maxMessageSize, inboxRouting: deps.inboxRouting });
+  const useCases = createApp({ store: deps.store, bus: deps.bus, maxWait: deps.maxWait, maxMessageSize, inboxRouting: deps.inboxRouting, outbound: deps.compatOutbound });
   app.decorate('useCases', useCases);
   // Held waits would keep app.close() waiting; end them first (they answer 503).
   app.addHook('preClose', async () => useCases.close());
@@ -81,7 +81,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(waitRoutes, { useCases });
   await app.register(tagsRoutes, { useCases });
   await app.register(inboxesRoutes, { useCases });
-  await app.register(compatRoutes, { store: deps.store, useCases, info: deps.info, options: { maxMessageSize, inboxRouting: deps.inboxRouting }, outbound: deps.compatOutbound });
+  await app.register(compatRoutes, { useCases, info: deps.info, options: { maxMessageSize }, outbound: deps.compatOutbound });
   await app.register(infoRoutes, { info: deps.info, ready: deps.ready });
   if (deps.metrics) await app.register(metricsRoutes, { metrics: deps.metrics });
   await app.register(staticRoutes, { webRoot: deps.webRoot });

@@ -2,7 +2,7 @@
 // OpenAPI document is generated from. Shapes mirror server/mail/types.ts.
 
 import { ID_PATTERN } from '../mail/id.js';
-import { MAX_PAGE } from '../store/store.js';
+import { MAX_PAGE } from '../app/index.js';
 
 const str = { type: 'string' } as const;
 const nullableStr = { type: ['string', 'null'] } as const;

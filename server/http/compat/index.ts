@@ -1,13 +1,11 @@
 // The compat dialects as one fastify plugin: Mailpit v1 and MailHog v1/v2 routes over the same
-// store, each group in its own encapsulated scope so Mailpit's text/plain errors and MailHog's
+// use cases as the native API, each group in its own encapsulated scope so Mailpit's text/plain errors and MailHog's
 // untyped request bodies stay inside their dialect.
 
 import type { FastifyInstance } from 'fastify';
 import type { PeerModes } from '../../faults/peer-modes.js';
-import type { InboxRouting } from '../../mail/inbox-route.js';
 import type { Relay } from '../../outbound/relay.js';
 import type { ReleaseHistory } from '../../outbound/release-history.js';
-import type { MessageStore } from '../../store/store.js';
 import type { App } from '../../app/index.js';
 import { installMailpitErrors } from './mailpit-common.js';
 import { mailpitListRoutes } from './mailpit-list.js';
@@ -26,14 +24,11 @@ export interface CompatOutbound {
 
 /** Settings the dialects share with the SMTP side. */
 export interface CompatOptions {
-  /** Largest message accepted (bytes); caps POST /api/v1/send as it caps SMTP DATA. */
+  /** Largest message accepted (bytes); sizes the body limit of POST /api/v1/send. */
   maxMessageSize: number;
-  /** How SMTP routes mail to inboxes; the send API routes the same way. */
-  inboxRouting?: InboxRouting | undefined;
 }
 
 export interface CompatDeps {
-  store: MessageStore;
   useCases: App;
   info: () => Record<string, unknown>;
   options: CompatOptions;
@@ -45,15 +40,15 @@ export interface CompatDeps {
 export async function compatRoutes(app: FastifyInstance, deps: CompatDeps): Promise<void> {
   await app.register(async (mailpit) => {
     installMailpitErrors(mailpit);
-    await mailpit.register(mailpitListRoutes, { store: deps.store });
-    await mailpit.register(mailpitMessageRoutes, { store: deps.store, useCases: deps.useCases, outbound: deps.outbound });
-    await mailpit.register(mailpitTagRoutes, { store: deps.store });
-    await mailpit.register(mailpitAppRoutes, { store: deps.store, info: deps.info, outbound: deps.outbound });
+    await mailpit.register(mailpitListRoutes, { useCases: deps.useCases });
+    await mailpit.register(mailpitMessageRoutes, { useCases: deps.useCases });
+    await mailpit.register(mailpitTagRoutes, { useCases: deps.useCases });
+    await mailpit.register(mailpitAppRoutes, { useCases: deps.useCases, info: deps.info, outbound: deps.outbound });
   });
-  await app.register(mailpitSendRoutes, { store: deps.store, ...deps.options });
+  await app.register(mailpitSendRoutes, { useCases: deps.useCases, ...deps.options });
   await app.register(async (mailhog) => {
     // The `mailhog` package posts release bodies without a Content-Type; accept them here only.
     mailhog.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 64 * 1024 }, (_request, body, done) => done(null, body));
-    await mailhog.register(mailhogRoutes, { store: deps.store, outbound: deps.outbound });
+    await mailhog.register(mailhogRoutes, { useCases: deps.useCases, outbound: deps.outbound });
   });
 }

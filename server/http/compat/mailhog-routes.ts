@@ -1,4 +1,4 @@
-// The MailHog v1/v2 API over the same store: v2 list and search, v1 single message get/delete,
+// The MailHog v1/v2 API over the same use cases: v2 list and search, v1 single message get/delete,
 // download, part download, release and Jim. Replies follow MailHog's: `text/json` lists, empty
 // bodies for mutations and errors (the `mailhog` package JSON-parses any non-empty body).
 // DELETE /api/v1/messages (delete all) is shared with Mailpit and lives in mailpit-list.ts.
@@ -7,8 +7,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { JimConfig } from '../../faults/peer-modes.js';
 import { RuleError } from '../../faults/rules.js';
 import type { StoredMessage } from '../../mail/types.js';
-import { ReleaseRefused } from '../../outbound/relay.js';
-import type { MessageStore } from '../../store/store.js';
+import { DomainError, type App } from '../../app/index.js';
 import type { CompatOutbound } from './index.js';
 import { compileQuery, QueryError } from '../../mail/search.js';
 import { contentDisposition, safeContentType } from '../download.js';
@@ -109,12 +108,12 @@ function jimBody(body: unknown): Partial<JimConfig> | null {
 }
 
 /** Registers the MailHog routes. */
-export async function mailhogRoutes(app: FastifyInstance, { store, outbound }: { store: MessageStore; outbound?: CompatOutbound | undefined }): Promise<void> {
+export async function mailhogRoutes(app: FastifyInstance, { useCases, outbound }: { useCases: App; outbound?: CompatOutbound | undefined }): Promise<void> {
   const hide = { schema: { hide: true } };
 
   app.get<{ Querystring: { start?: string; limit?: string } }>('/api/v2/messages', hide, async (request, reply) => {
     const { start, limit } = page(request.query);
-    const list = store.list({ limit: start + limit });
+    const list = await useCases.listMessages({ limit: start + limit });
     const items = list.messages.slice(start).map((m) => mailhogMessage(m));
     return json(reply, 'text/json', { total: list.total, count: items.length, start, items });
   });
@@ -124,7 +123,7 @@ export async function mailhogRoutes(app: FastifyInstance, { store, outbound }: {
     const filter = mailhogSearch(request.query.kind ?? '', query);
     if (!filter || !query) return empty(reply, 400);
     const { start, limit } = page(request.query);
-    const list = store.list({ limit: start + limit, filter });
+    const list = await useCases.listMessages({ limit: start + limit, filter });
     const items = list.messages.slice(start).map((m) => mailhogMessage(m));
     // MailHog's memory store reports total 0 when start is past the matches.
     return json(reply, 'application/json', { total: start >= list.total ? 0 : list.total, count: items.length, start, items });
@@ -132,22 +131,22 @@ export async function mailhogRoutes(app: FastifyInstance, { store, outbound }: {
 
   // MailHog's memory store answers an unknown id with 200 and a JSON null.
   app.get<{ Params: { id: string } }>('/api/v1/messages/:id', hide, async (request, reply) => {
-    const m = store.get(request.params.id);
+    const m = await useCases.findMessage(request.params.id);
     return json(reply, 'text/json', m ? mailhogMessage(m) : null);
   });
 
   app.delete<{ Params: { id: string } }>('/api/v1/messages/:id', hide, async (request, reply) => {
-    return empty(reply, store.delete([request.params.id]) === 1 ? 200 : 500);
+    return empty(reply, (await useCases.deleteMessages({ ids: [request.params.id] })) === 1 ? 200 : 500);
   });
 
   app.get<{ Params: { id: string } }>('/api/v1/messages/:id/download', hide, async (request, reply) => {
-    const m = store.get(request.params.id);
+    const m = await useCases.findMessage(request.params.id);
     if (!m) return empty(reply, 404);
-    return reply.type('message/rfc822').header('Content-Disposition', contentDisposition(`${m.id}.eml`, 'message.eml')).send(m.raw);
+    return reply.type('message/rfc822').header('Content-Disposition', contentDisposition(`${m.id}.eml`, 'message.eml')).send(await useCases.readRaw(m.id));
   });
 
   app.get<{ Params: { id: string; n: string } }>('/api/v1/messages/:id/mime/part/:n/download', hide, async (request, reply) => {
-    const m = store.get(request.params.id);
+    const m = await useCases.findMessage(request.params.id);
     const part = m ? mailhogMessage(m).MIME?.Parts[Number(request.params.n)] : undefined;
     if (!m || !part || !/^\d+$/.test(request.params.n)) return empty(reply, 404);
     const cte = (part.Headers['Content-Transfer-Encoding']?.[0] ?? '').trim().toLowerCase();
@@ -169,7 +168,7 @@ export async function mailhogRoutes(app: FastifyInstance, { store, outbound }: {
   // otherwise fails as a MailHog release to an unreachable server does: 500, empty body. The
   // `mailhog` package sends the JSON without a Content-Type, so this route accepts untyped bodies.
   app.post<{ Params: { id: string }; Body: unknown }>('/api/v1/messages/:id/release', { ...hide, config: { untypedBody: true } }, async (request, reply) => {
-    const m = store.get(request.params.id);
+    const m = await useCases.findMessage(request.params.id);
     const body = jsonBody(request.body);
     if (!m || !body || typeof body !== 'object') return empty(reply, 500);
     const host = scalar(key(body, 'Host')).trim().toLowerCase();
@@ -179,14 +178,11 @@ export async function mailhogRoutes(app: FastifyInstance, { store, outbound }: {
     const relay = outbound?.relay;
     const target = relay?.describe();
     if (!relay || !target?.configured || target.host.toLowerCase() !== host || String(target.port) !== port || !email) return empty(reply, 500);
-    try {
-      relay.check([email]);
-    } catch (err) {
-      if (err instanceof ReleaseRefused) return empty(reply, 500);
+    const record = await useCases.releaseMessage(m.id, [email]).catch((err: unknown) => {
+      if (err instanceof DomainError) return null; // refused before sending: MailHog's failed release
       throw err;
-    }
-    const record = await relay.send(m, [email], { auto: false, attempt: 1 });
-    outbound.releases.add(m.id, record);
+    });
+    if (!record) return empty(reply, 500);
     return empty(reply, record.ok ? 200 : 500);
   });
 

@@ -6,7 +6,7 @@
 
 import type { MailEvent } from '../../events/bus.js';
 import type { StoredMessage } from '../../mail/types.js';
-import type { MessageStore } from '../../store/store.js';
+import type { App } from '../../app/index.js';
 
 export interface MailhogPath {
   Relays: string[] | null;
@@ -138,10 +138,9 @@ export function mailhogMessage(m: StoredMessage, hostname = 'mailroom'): Mailhog
 }
 
 /** MailHog's /api/v2/websocket: one frame with the full message per new message, nothing else. */
-export function mailhogFrames(store: MessageStore, hostname?: string): (event: MailEvent) => string | null {
+export function mailhogFrames(useCases: App, hostname?: string): (event: MailEvent) => Promise<string | null> | null {
   return (event) => {
     if (event.type !== 'message:new') return null;
-    const m = store.get(event.summary.id);
-    return m ? JSON.stringify(mailhogMessage(m, hostname)) : null;
+    return useCases.findMessage(event.summary.id).then((m) => (m ? JSON.stringify(mailhogMessage(m, hostname)) : null));
   };
 }

@@ -5,12 +5,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { ChaosTrigger, MailpitChaos } from '../../faults/peer-modes.js';
 import { RuleError } from '../../faults/rules.js';
-import type { MessageStore } from '../../store/store.js';
+import type { App } from '../../app/index.js';
 import type { CompatOutbound } from './index.js';
 import { badRequest, field, sendJson } from './mailpit-common.js';
 
 export interface MailpitAppDeps {
-  store: MessageStore;
+  useCases: App;
   /** The native /api/info document (version, uptime, SMTP counters). */
   info: () => Record<string, unknown>;
   outbound?: CompatOutbound | undefined;
@@ -39,15 +39,15 @@ function chaosBody(body: unknown): Partial<Record<keyof MailpitChaos, Partial<Ch
 const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 
 /** Registers the Mailpit application routes. */
-export async function mailpitAppRoutes(app: FastifyInstance, { store, info, outbound }: MailpitAppDeps): Promise<void> {
+export async function mailpitAppRoutes(app: FastifyInstance, { useCases, info, outbound }: MailpitAppDeps): Promise<void> {
   const hide = { schema: { hide: true } };
 
   app.get('/api/v1/info', hide, async (_request, reply) => {
     const native = info();
     const smtp = (native.smtp ?? {}) as Record<string, unknown>;
-    const stats = store.stats();
+    const stats = await useCases.storeStats();
     const tags: Record<string, number> = {};
-    for (const t of store.tags()) tags[t.name] = t.count;
+    for (const t of await useCases.listTags()) tags[t.name] = t.count;
     return sendJson(reply, {
       Version: typeof native.version === 'string' ? native.version : '',
       LatestVersion: 'disabled', // Mailroom never calls out to check for releases

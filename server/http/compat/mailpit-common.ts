@@ -3,9 +3,10 @@
 // case-insensitive JSON keys.
 
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { DomainError, type App } from '../../app/index.js';
 import type { StoredMessage } from '../../mail/types.js';
 import { compileQuery, QueryError } from '../../mail/search.js';
-import type { MessageStore } from '../../store/store.js';
+import { STATUS_OF } from '../errors.js';
 
 /** A Mailpit error reply: status and exact text/plain body. */
 export class MailpitError extends Error {
@@ -40,6 +41,10 @@ export function sendJson(reply: FastifyReply, value: unknown): FastifyReply {
 export function installMailpitErrors(app: FastifyInstance): void {
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, request, reply) => {
     if (err instanceof MailpitError) return reply.code(err.statusCode).type('text/plain; charset=utf-8').send(err.body);
+    if (err instanceof DomainError) {
+      const body = err.kind === 'not-found' ? '404 page not found' : err.message; // Mailpit's fourOFour() for any unknown id
+      return reply.code(STATUS_OF[err.kind]).type('text/plain; charset=utf-8').send(body);
+    }
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.code(413).type('text/plain; charset=utf-8').send('http: request body too large');
     if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
       return reply.code(err.statusCode).type('text/plain; charset=utf-8').send(err.message);
@@ -49,7 +54,10 @@ export function installMailpitErrors(app: FastifyInstance): void {
   });
 }
 
-/** Compiles a Mailpit search (dates read in `tz` when given); a malformed query is Mailpit's 400 text error. */
+/**
+ * Compiles a Mailpit search (dates read in `tz` when given); a malformed query is Mailpit's 400
+ * text error, worded as Mailpit words it. The compiled query goes to the use cases as a filter.
+ */
 export function compileSearch(query: string, tz?: string): (m: StoredMessage) => boolean {
   try {
     return compileQuery(query, { tz: tz || null });
@@ -60,24 +68,22 @@ export function compileSearch(query: string, tz?: string): (m: StoredMessage) =>
 }
 
 /** Newest message matching an optional search, or undefined. */
-export function latestMatching(store: MessageStore, query: string | undefined, tz?: string): StoredMessage | undefined {
+export async function latestMatching(useCases: App, query: string | undefined, tz?: string): Promise<StoredMessage | undefined> {
   const filter = query?.trim() ? compileSearch(query, tz) : null;
-  return store.list({ limit: 1, filter }).messages[0];
+  return (await useCases.listMessages({ limit: 1, filter })).messages[0];
 }
 
 /**
  * Resolves a Mailpit path id: a message id, or `latest` (optionally `?query=`) for the newest
  * (matching) message. Unknown ids are Mailpit's plain 404; an empty `latest` is "Message not found".
  */
-export function resolveMessage(store: MessageStore, id: string, query?: string, tz?: string): StoredMessage {
+export async function resolveMessage(useCases: App, id: string, query?: string, tz?: string): Promise<StoredMessage> {
   if (id === 'latest') {
-    const m = latestMatching(store, query, tz);
+    const m = await latestMatching(useCases, query, tz);
     if (!m) throw new MailpitError(404, 'Message not found');
     return m;
   }
-  const m = store.get(id);
-  if (!m) throw pageNotFound();
-  return m;
+  return useCases.getMessage(id);
 }
 
 /** A JSON object's value by key, matched case-insensitively (Go's encoding/json does this). */

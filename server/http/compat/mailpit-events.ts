@@ -3,7 +3,7 @@
 // hub broadcasts them. Plugged into the shared WebSocket feed as its serializer.
 
 import type { MailEvent } from '../../events/bus.js';
-import type { MessageStore } from '../../store/store.js';
+import type { App } from '../../app/index.js';
 import { mailpitListItem } from './mailpit-shapes.js';
 
 /** Above this many ids one event becomes `prune` ("reload"), like Mailpit's delete-by-search. */
@@ -13,15 +13,15 @@ const frame = (Type: string, Data: unknown) => JSON.stringify({ Type, Data });
 
 export interface MailpitFrames {
   /** Frames for one bus event, or null when it has no Mailpit counterpart. */
-  serialize(event: MailEvent): string[] | null;
+  serialize(event: MailEvent): Promise<string[] | null>;
   /** The stats frame Mailpit sends when a client connects. */
-  stats(): string;
+  stats(): Promise<string>;
 }
 
-/** Creates the serializer for one store/version. */
-export function createMailpitFrames(store: MessageStore, version: string): MailpitFrames {
-  const stats = () => {
-    const s = store.stats();
+/** Creates the serializer for one server's use cases and version. */
+export function createMailpitFrames(useCases: App, version: string): MailpitFrames {
+  const stats = async () => {
+    const s = await useCases.storeStats();
     return frame('stats', { Total: s.count, Unread: s.unread, Version: version });
   };
   const perId = (ids: string[], make: (id: string) => string): string[] =>
@@ -29,11 +29,11 @@ export function createMailpitFrames(store: MessageStore, version: string): Mailp
 
   return {
     stats,
-    serialize(event) {
+    async serialize(event) {
       let frames: string[];
       switch (event.type) {
         case 'message:new': {
-          const m = store.get(event.summary.id);
+          const m = await useCases.findMessage(event.summary.id);
           frames = m ? [frame('new', mailpitListItem(m))] : [];
           break;
         }
@@ -56,7 +56,7 @@ export function createMailpitFrames(store: MessageStore, version: string): Mailp
         default:
           return null;
       }
-      frames.push(stats());
+      frames.push(await stats());
       return frames;
     },
   };

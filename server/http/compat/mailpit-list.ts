@@ -5,20 +5,20 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sortTags } from '../../mail/tags.js';
 import type { StoredMessage } from '../../mail/types.js';
-import type { MessageStore } from '../../store/store.js';
+import type { App } from '../../app/index.js';
 import { badRequest, compileSearch, field, ok, pageParams, sendJson, stringList, stringField } from './mailpit-common.js';
 import { mailpitSummaryPage } from './mailpit-shapes.js';
 
 type PageQuery = { start?: string; limit?: string; before?: string; query?: string; tz?: string };
 
 /** Tag names sorted case-insensitively, as Mailpit lists them. */
-export function sortedTagNames(store: MessageStore): string[] {
-  return sortTags(store.tags().map((t) => t.name));
+export async function sortedTagNames(useCases: App): Promise<string[]> {
+  return sortTags((await useCases.listTags()).map((t) => t.name));
 }
 
-/** Every message matching the filter, newest first. */
-function allMatching(store: MessageStore, filter: ((m: StoredMessage) => boolean) | null): StoredMessage[] {
-  return store.list({ limit: Number.POSITIVE_INFINITY, filter }).messages;
+/** The ids of every message matching the filter. */
+async function idsMatching(useCases: App, filter: (m: StoredMessage) => boolean): Promise<string[]> {
+  return (await useCases.selectMessages({ filter })).map((m) => m.id);
 }
 
 /**
@@ -34,16 +34,16 @@ export function deleteAllReply(request: FastifyRequest, reply: FastifyReply): Fa
 }
 
 /** Registers the Mailpit mailbox routes. */
-export async function mailpitListRoutes(app: FastifyInstance, { store }: { store: MessageStore }): Promise<void> {
+export async function mailpitListRoutes(app: FastifyInstance, { useCases }: { useCases: App }): Promise<void> {
   const hide = { schema: { hide: true } };
 
   app.get<{ Querystring: PageQuery }>('/api/v1/messages', hide, async (request, reply) => {
     const { start, limit } = pageParams(request.query);
     const before = request.query.before ? Date.parse(request.query.before) : Number.NaN;
     const filter = Number.isNaN(before) ? null : (m: StoredMessage) => m.receivedAt < before;
-    const stats = store.stats();
+    const stats = await useCases.storeStats();
     const want = limit === 0 ? Number.POSITIVE_INFINITY : start + limit;
-    const page = store.list({ limit: want, filter });
+    const page = await useCases.listMessages({ limit: want, filter });
     return sendJson(
       reply,
       mailpitSummaryPage({
@@ -52,7 +52,7 @@ export async function mailpitListRoutes(app: FastifyInstance, { store }: { store
         matches: stats.count,
         matchesUnread: stats.unread,
         start: limit === 0 ? 0 : start,
-        tags: sortedTagNames(store),
+        tags: await sortedTagNames(useCases),
         messages: limit === 0 ? page.messages : page.messages.slice(start),
       }),
     );
@@ -63,8 +63,8 @@ export async function mailpitListRoutes(app: FastifyInstance, { store }: { store
     if (!query.trim()) throw badRequest('Error: no search query');
     const filter = compileSearch(query, request.query.tz);
     const { start, limit } = pageParams(request.query);
-    const stats = store.stats();
-    const page = store.list({ limit: limit === 0 ? 0 : start + limit, filter });
+    const stats = await useCases.storeStats();
+    const page = await useCases.listMessages({ limit: limit === 0 ? 0 : start + limit, filter });
     return sendJson(
       reply,
       mailpitSummaryPage({
@@ -73,7 +73,7 @@ export async function mailpitListRoutes(app: FastifyInstance, { store }: { store
         matches: page.total,
         matchesUnread: page.unread,
         start,
-        tags: sortedTagNames(store),
+        tags: await sortedTagNames(useCases),
         messages: page.messages.slice(start),
       }),
     );
@@ -82,18 +82,18 @@ export async function mailpitListRoutes(app: FastifyInstance, { store }: { store
   app.delete<{ Querystring: PageQuery }>('/api/v1/search', hide, async (request, reply) => {
     const query = request.query.query ?? '';
     if (!query.trim()) throw badRequest('Error: no search query');
-    const ids = allMatching(store, compileSearch(query, request.query.tz)).map((m) => m.id);
-    if (ids.length) store.delete(ids);
+    const ids = await idsMatching(useCases, compileSearch(query, request.query.tz));
+    if (ids.length) await useCases.deleteMessages({ ids });
     return ok(reply);
   });
 
   app.delete<{ Body: unknown }>('/api/v1/messages', hide, async (request, reply) => {
     const ids = stringList(request.body, 'IDs');
     if (ids && ids.length > 0) {
-      store.delete(ids);
+      await useCases.deleteMessages({ ids });
       return ok(reply);
     }
-    store.clear();
+    await useCases.deleteAll();
     // A JSON body marks a Mailpit client; only the body-less form is shared with MailHog.
     return request.body === undefined ? deleteAllReply(request, reply) : ok(reply);
   });
@@ -106,11 +106,11 @@ export async function mailpitListRoutes(app: FastifyInstance, { store }: { store
     if (readValue !== undefined && readValue !== null && typeof readValue !== 'boolean') throw badRequest('json: cannot unmarshal Read: expected a boolean');
     const read = readValue === true;
     if (ids.length > 0 && search.trim()) throw badRequest('You may specify either IDs or a search query, not both');
-    if (ids.length > 0) store.setRead(ids, read);
+    if (ids.length > 0) await useCases.markRead(ids, read);
     else if (search.trim()) {
-      const matched = allMatching(store, compileSearch(search, request.query.tz)).map((m) => m.id);
-      if (matched.length) store.setRead(matched, read);
-    } else store.setRead({ all: true }, read);
+      const matched = await idsMatching(useCases, compileSearch(search, request.query.tz));
+      if (matched.length) await useCases.markRead(matched, read);
+    } else await useCases.markRead({ all: true }, read);
     return ok(reply);
   });
 }

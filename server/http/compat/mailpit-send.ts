@@ -1,18 +1,18 @@
 // POST /api/v1/send: Mailpit's "inject a message from JSON". The request is validated (keys
 // matched case-insensitively, as Go does), composed into a real MIME message (mail/compose.ts),
-// and stored through the same ingest path as SMTP. Errors are Mailpit's JSON {"Error": "..."}
+// and stored through the same use case as any injected message (app/receive.ts). Errors are Mailpit's JSON {"Error": "..."}
 // with 400, or 413 for oversized bodies.
 
 import type { FastifyInstance } from 'fastify';
+import { DomainError, type App } from '../../app/index.js';
 import { composeMime, type ComposeAttachment, type ComposeInput } from '../../mail/compose.js';
 import type { Envelope } from '../../mail/types.js';
-import { ingestRaw } from '../../store/ingest.js';
-import { StoreError, type MessageStore } from '../../store/store.js';
+import { STATUS_OF } from '../errors.js';
 import type { CompatOptions } from './index.js';
 import { field, sendJson } from './mailpit-common.js';
 
 export interface MailpitSendDeps extends CompatOptions {
-  store: MessageStore;
+  useCases: App;
 }
 
 class SendError extends Error {
@@ -128,9 +128,9 @@ export function composeOptions(body: unknown): { mail: ComposeInput; envelope: O
 }
 
 /** Registers POST /api/v1/send. */
-export async function mailpitSendRoutes(app: FastifyInstance, { store, maxMessageSize, inboxRouting }: MailpitSendDeps): Promise<void> {
+export async function mailpitSendRoutes(app: FastifyInstance, { useCases, maxMessageSize }: MailpitSendDeps): Promise<void> {
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, request, reply) => {
-    const status = err instanceof SendError ? err.statusCode : err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 413 : (err.statusCode ?? 500);
+    const status = err instanceof SendError ? err.statusCode : err instanceof DomainError ? STATUS_OF[err.kind] : err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 413 : (err.statusCode ?? 500);
     const message = err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'http: request body too large' : status >= 500 ? 'internal server error' : err.message;
     if (status >= 500) request.log.error({ err }, 'send failed');
     return reply.code(status).type('application/json').send(JSON.stringify({ Error: message }) + '\n');
@@ -140,15 +140,8 @@ export async function mailpitSendRoutes(app: FastifyInstance, { store, maxMessag
   const bodyLimit = Math.ceil(maxMessageSize * 1.4) + 64 * 1024;
   app.post('/api/v1/send', { bodyLimit, schema: { hide: true } }, async (request, reply) => {
     const { mail, envelope } = composeOptions(request.body);
-    const raw = await composeMime(mail);
-    if (raw.length > maxMessageSize) throw new SendError(413, `message exceeds the maximum message size of ${maxMessageSize} bytes`);
-    try {
-      // Tags travel as an X-Tags header and become tags at ingest, as in Mailpit.
-      const stored = await ingestRaw(store, raw, { ...envelope, remoteAddress: request.ip }, { inboxRouting });
-      return sendJson(reply, { ID: stored.id });
-    } catch (err) {
-      if (err instanceof StoreError) throw new SendError(413, err.message);
-      throw err;
-    }
+    // Tags travel as an X-Tags header and become tags at ingest, as in Mailpit.
+    const stored = await useCases.appendMessage(await composeMime(mail), { ...envelope, remoteAddress: request.ip });
+    return sendJson(reply, { ID: stored.id });
   });
 }

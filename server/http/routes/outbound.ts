@@ -3,18 +3,17 @@
 
 import type { FastifyInstance } from 'fastify';
 import type { AutoRelay } from '../../outbound/auto-relay.js';
-import { ReleaseRefused, type Relay } from '../../outbound/relay.js';
-import type { ReleaseHistory } from '../../outbound/release-history.js';
+import type { App } from '../../app/index.js';
+import type { Relay } from '../../outbound/relay.js';
 import type { Webhooks } from '../../outbound/webhooks.js';
-import type { MessageStore } from '../../store/store.js';
-import { ApiError, errorBody, notFound } from '../errors.js';
+import { errorBody } from '../errors.js';
 import { errorSchema, idParams } from '../schemas.js';
 import { queueStatsSchema, releaseRecordSchema } from '../unhappy-schemas.js';
 
 export interface OutboundRouteDeps {
-  store: MessageStore;
+  useCases: App;
+  /** The relay's settings, for GET /api/relay (releases go through the use cases). */
   relay: Relay;
-  history: ReleaseHistory;
   autoRelay: AutoRelay | null;
   autoQuery: string;
   webhooks: Webhooks | null;
@@ -24,7 +23,7 @@ const MAX_RELEASE_RECIPIENTS = 100;
 
 /** Registers release, relay and webhook routes. */
 export async function outboundRoutes(app: FastifyInstance, deps: OutboundRouteDeps): Promise<void> {
-  const { store, relay, history } = deps;
+  const { useCases, relay } = deps;
 
   app.post<{ Params: { id: string }; Body: { to: string[] } }>(
     '/api/messages/:id/release',
@@ -48,17 +47,7 @@ export async function outboundRoutes(app: FastifyInstance, deps: OutboundRouteDe
       },
     },
     async (request, reply) => {
-      const message = store.get(request.params.id);
-      if (!message) throw notFound(`message ${request.params.id}`);
-      const to = request.body.to.map((a) => a.trim());
-      try {
-        relay.check(to);
-      } catch (err) {
-        if (err instanceof ReleaseRefused) throw new ApiError(err.code === 'recipient_not_allowed' ? 403 : 400, err.code, err.message);
-        throw err;
-      }
-      const record = await relay.send(message, to, { auto: false, attempt: 1 });
-      history.add(message.id, record);
+      const record = await useCases.releaseMessage(request.params.id, request.body.to.map((a) => a.trim()));
       if (record.ok) return record;
       return reply.code(502).send({ ...errorBody('upstream_failed', record.error ?? 'the upstream server refused the message'), result: record });
     },
@@ -73,10 +62,7 @@ export async function outboundRoutes(app: FastifyInstance, deps: OutboundRouteDe
         response: { 200: { type: 'object', required: ['releases'], properties: { releases: { type: 'array', items: releaseRecordSchema } } }, 404: errorSchema },
       },
     },
-    async (request) => {
-      if (!store.get(request.params.id)) throw notFound(`message ${request.params.id}`);
-      return { releases: history.get(request.params.id) };
-    },
+    async (request) => ({ releases: await useCases.releaseHistory(request.params.id) }),
   );
 
   app.get(

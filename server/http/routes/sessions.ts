@@ -3,18 +3,18 @@
 
 import type { FastifyInstance } from 'fastify';
 import type { SessionRegistry } from '../../sessions/sessions.js';
-import type { MessageStore } from '../../store/store.js';
-import { ApiError, notFound } from '../errors.js';
+import type { App } from '../../app/index.js';
+import { ApiError } from '../errors.js';
 import { errorSchema, idParams } from '../schemas.js';
 import { entrySchema, sessionSchema, transcriptSchema } from '../unhappy-schemas.js';
 
 export interface SessionRouteDeps {
   sessions: SessionRegistry;
-  store: MessageStore;
+  useCases: App;
 }
 
 /** Registers /api/sessions and /api/messages/:id/transcript. */
-export async function sessionRoutes(app: FastifyInstance, { sessions, store }: SessionRouteDeps): Promise<void> {
+export async function sessionRoutes(app: FastifyInstance, { sessions, useCases }: SessionRouteDeps): Promise<void> {
   app.get<{ Querystring: { limit: number } }>(
     '/api/sessions',
     {
@@ -57,7 +57,7 @@ export async function sessionRoutes(app: FastifyInstance, { sessions, store }: S
     { schema: { summary: 'The SMTP transcript of the session that delivered this message', params: idParams, response: { 200: transcriptSchema, 404: errorSchema } } },
     async (request) => {
       const { id } = request.params;
-      if (!store.get(id)) throw notFound(`message ${id}`);
+      await useCases.getMessage(id); // not-found first: an unknown message, not a missing transcript
       const t = sessions.transcript(id);
       if (!t) throw new ApiError(404, 'no_transcript', `message ${id} has no transcript (transcripts off, or it did not come through SMTP)`);
       return t;

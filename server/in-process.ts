@@ -1,6 +1,7 @@
 // startMailroom(): Mailroom inside a test process. Free loopback ports by default, no logs, no
 // web UI unless asked, a client bound to it, and close() that leaves no handle behind.
 
+import type { App } from './app/index.js';
 import { MailroomClient } from './client/client.js';
 import type { Config } from './config.js';
 import { start, type Mailroom, type StartOptions } from './start.js';
@@ -20,6 +21,8 @@ export interface InProcessMailroom {
   url: string;
   /** A client bound to this server. */
   client: MailroomClient;
+  /** The use cases without HTTP in between (list, read, change, wait, append, release): what every front door calls. */
+  useCases: App;
   /** The full handle (config, store, bus) for advanced use. */
   server: Mailroom;
   /** Stops both listeners and releases every handle; idempotent. */
@@ -38,6 +41,7 @@ export async function startMailroom(options: MailroomOptions = {}): Promise<InPr
     httpPort: server.httpPort,
     url: server.url,
     client: new MailroomClient(server.url),
+    useCases: server.useCases,
     server,
     close: () => server.close(),
   };

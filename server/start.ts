@@ -20,6 +20,7 @@ import { createMemoryStore } from './store/memory-store.js';
 import { openSqliteStore } from './store/sqlite-store.js';
 import type { MessageStore } from './store/store.js';
 import type { EventBus } from './events/bus.js';
+import type { App } from './app/index.js';
 import { buildUnhappyPaths, type UnhappyPaths } from './start-unhappy.js';
 
 export interface StartOptions {
@@ -39,6 +40,9 @@ export interface Mailroom {
   httpPort: number;
   /** Base URL of the HTTP server, e.g. http://127.0.0.1:8025 */
   url: string;
+  /** Every use case (list, read, change, wait, append, release), in process: what each front door calls. */
+  useCases: App;
+  /** The store and bus beneath the use cases, for tests that look under the hood. */
   store: MessageStore;
   bus: EventBus;
   log: Logger;
@@ -112,7 +116,7 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
       messages: store.stats(),
       smtp: smtpInfo(),
       feed: { clients: feedClients() },
-      waits: app.useCases.waitsHeld,
+      waits: useCases.waitsHeld,
       unhappy: unhappy.stats(),
       limits: {
         maxMessageSize: config.maxMessageSize,
@@ -126,8 +130,9 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
     }),
   });
   const log: Logger = app.log;
+  const useCases = app.useCases; // the one instance every door shares
   await app.register(unhappy.routes);
-  waits = () => app.useCases.waitsHeld;
+  waits = () => useCases.waitsHeld;
 
   const smtp = createSmtpListener({
     listen: config.smtp,
@@ -142,10 +147,9 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
     maxCommandLength: config.maxCommandLength,
     idleTimeout: config.smtpIdleTimeout,
     sessionTimeout: config.smtpSessionTimeout,
-    inboxRouting: config.inboxFrom,
     maxInFlightBytes: config.maxInFlightBytes,
     access: { verify: smtpVerify, allowInsecureAuth: config.smtpAuthAllowInsecure, allowedRecipients: config.smtpAllowedRecipients },
-    store,
+    useCases,
     log,
     hooks: unhappy.hooks,
     onConnection: unhappy.onConnection,
@@ -153,7 +157,6 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
   smtpCounters = () => ({ ...smtp.counters });
   smtpInfo = () => ({ port: smtp.port, smtpsPort: smtp.smtpsPort, starttls, tlsSelfSigned: tls ? tls.selfSigned : null, ...smtp.counters });
 
-  const useCases = app.useCases;
   const feed = createWsFeed({
     bus,
     hello: async () => {
@@ -209,6 +212,7 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
     smtpsPort: smtp.smtpsPort,
     httpPort,
     url,
+    useCases,
     store,
     bus,
     log,

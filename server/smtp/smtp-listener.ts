@@ -6,10 +6,8 @@ import type { SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 import type { Logger } from '../log.js';
 import type { HostPort } from '../config-values.js';
 import type { Envelope } from '../mail/types.js';
-import { StoreError, type MessageStore } from '../store/store.js';
+import { DomainError, type App } from '../app/index.js';
 import { MailroomSMTPServer, type MailroomSmtpOptions } from './immediate-greeting.js';
-import type { InboxRouting } from '../mail/inbox-route.js';
-import { prepareMessage } from '../mail/prepare.js';
 import { AbortedMessageError, readMessage } from './receive.js';
 import { createReceiptLog } from './receipt-log.js';
 import { createByteBudget } from './inflight.js';
@@ -33,14 +31,13 @@ export interface SmtpListenerOptions {
   maxCommandLength: number;
   idleTimeout: number;
   sessionTimeout: number;
-  store: MessageStore;
+  /** The use cases a received message goes through (prepare, then store). */
+  useCases: Pick<App, 'prepareIncoming' | 'storeIncoming'>;
   log: Logger;
   /** Failure injection and delivery bookkeeping at each hook point (hooks.ts); none when absent. */
   hooks?: SmtpHooks | null;
   /** Instruments each connection before it greets (session-tap.ts). */
   onConnection?: MailroomSmtpOptions['onConnection'];
-  /** How a message's inbox is chosen (--inbox-from); defaults to the AUTH username. */
-  inboxRouting?: InboxRouting;
   /** Bytes of DATA held across all connections at once (raised to maxMessageSize if lower). */
   maxInFlightBytes?: number;
   /** Opt-in AUTH and recipient restrictions; open when omitted. */
@@ -92,7 +89,7 @@ function envelopeOf(session: SMTPServerSession): Envelope {
 
 /** Builds the listener; nothing is bound until start(). */
 export function createSmtpListener(options: SmtpListenerOptions): SmtpListener {
-  const { store, log } = options;
+  const { useCases, log } = options;
   const hooks = options.hooks ?? null;
   const budget = createByteBudget(Math.max(options.maxInFlightBytes ?? Infinity, options.maxMessageSize));
   const counters: SmtpCounters = {
@@ -124,16 +121,16 @@ export function createSmtpListener(options: SmtpListenerOptions): SmtpListener {
     }
     const { raw } = read;
     const envelope = envelopeOf(session);
-    let stored: ReturnType<MessageStore['add']>;
+    let stored: Awaited<ReturnType<App['storeIncoming']>>;
     try {
-      const prepared = await prepareMessage(raw, envelope, options.inboxRouting);
-      const decided = hooks?.dataEnd(session, envelope, prepared.view.subject, raw, prepared.inbox);
+      const incoming = await useCases.prepareIncoming(raw, envelope);
+      const decided = hooks?.dataEnd(session, envelope, incoming.view.subject, raw, incoming.inbox);
       if (decided) {
         const outcome = await decided;
         if (outcome.kind === 'drop') return outcome.id;
         if (outcome.kind === 'disconnect') return null;
       }
-      stored = store.add({ raw, envelope, ...prepared });
+      stored = await useCases.storeIncoming(incoming);
     } finally {
       read.release(); // stored, dropped or failed: the bytes no longer count as in flight
     }
@@ -224,7 +221,7 @@ export function createSmtpListener(options: SmtpListenerOptions): SmtpListener {
               counters.aborted++;
               return callback(smtpError(451, 'Message not received in full'));
             }
-            if (err instanceof StoreError) {
+            if (err instanceof DomainError && err.kind === 'too-large') {
               counters.rejectedSize++;
               return callback(smtpError(552, `Error: ${err.message}`));
             }

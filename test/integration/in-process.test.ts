@@ -41,3 +41,31 @@ test('two in-process servers, a message, close(): the process exits on its own',
   assert.equal(code, 0, err);
   assert.deepEqual(JSON.parse(out), { subject: 'in-process', code: '5512', otherTotal: 0 });
 });
+
+test('the use cases in process: SMTP mail is listed and awaited, appended mail is served over HTTP, errors are DomainErrors', async () => {
+  const { startMailroom, DomainError } = await import('../../server/index.js');
+  const { smtpTransport } = await import('../helpers/mail.js');
+  const server = await startMailroom();
+  try {
+    const marker = await server.useCases.marker();
+    const waiting = server.useCases.waitFor({ query: 'subject:"over smtp"', since: marker, timeoutMs: 10_000 });
+    const transport = smtpTransport(server.smtpPort);
+    await transport.sendMail({ from: 'app@example.test', to: 'alice@example.test', subject: 'over smtp', text: 'hello' });
+    transport.close();
+    const result = await waiting;
+    assert.equal(result.status, 'matched');
+    const page = await server.useCases.listMessages({ limit: 10, query: 'to:alice@example.test' });
+    assert.deepEqual(page.messages.map((m) => m.view.subject), ['over smtp']);
+
+    const raw = Buffer.from('From: a@example.test\r\nTo: b@example.test\r\nSubject: appended\r\n\r\nbody\r\n');
+    const appended = await server.useCases.appendMessage(raw, { mailFrom: 'a@example.test', rcptTo: ['b@example.test'], remoteAddress: '127.0.0.1', heloName: '', authUser: null, secure: false });
+    const res = await fetch(`${server.url}/api/messages/${appended.id}/raw`);
+    assert.equal(res.status, 200);
+    assert.deepEqual(Buffer.from(await res.arrayBuffer()), raw);
+
+    await assert.rejects(server.useCases.getMessage('nope'), (err: unknown) => err instanceof DomainError && err.kind === 'not-found' && /message nope not found/.test(err.message));
+    await assert.rejects(server.useCases.listMessages({ limit: 10, query: 'before:' }), (err: unknown) => err instanceof DomainError && err.kind === 'invalid' && err.code === 'invalid_query');
+  } finally {
+    await server.close();
+  }
+});

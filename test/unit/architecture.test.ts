@@ -58,16 +58,8 @@ test('the import reader sees every form of import', () => {
   assert.ok(imports.length > 100, `found only ${imports.length} imports under server/`);
 });
 
-/** Door files not yet moved onto server/app/ (Step 8 lands door by door): this list only shrinks. */
-const NOT_YET_ON_APP = new Set([
-  'smtp/smtp-listener.ts',
-]);
-
 test('no front door imports server/store/: they go through server/app/', () => {
-  const offenders = imports.filter((i) => DOORS.includes(part(i.from)) && part(i.to) === 'store');
-  assert.deepEqual(show(offenders.filter((i) => !NOT_YET_ON_APP.has(i.from))), []);
-  const still = new Set(offenders.map((i) => i.from));
-  assert.deepEqual([...NOT_YET_ON_APP].filter((f) => !still.has(f)), [], 'these files no longer import the store: take them off NOT_YET_ON_APP');
+  assert.deepEqual(show(imports.filter((i) => DOORS.includes(part(i.from)) && part(i.to) === 'store')), []);
 });
 
 test('no front door imports another', () => {

@@ -51,12 +51,14 @@ export async function getMessage(ctx: AppContext, id: string): Promise<StoredMes
 
 /** The exact bytes received; `not-found` when the message is gone. */
 export async function readRaw(ctx: AppContext, id: string): Promise<Buffer> {
-  return (await getMessage(ctx, id)).raw;
+  const raw = ctx.store.readRaw(id);
+  if (!raw) throw notFound(`message ${id}`);
+  return raw;
 }
 
 /** The full parse (from the raw bytes, cached briefly); `inlineImages` turns cid: links into data: URLs. */
 export async function parsedMessage(ctx: AppContext, message: StoredMessage, options: { inlineImages?: boolean } = {}): Promise<ParsedMessage> {
-  return ctx.parsed.get(message, options.inlineImages ?? false);
+  return ctx.parsed.get(message, () => readRaw(ctx, message.id), options.inlineImages ?? false);
 }
 
 /** The native detail of one message (a record or an id). */

@@ -12,10 +12,12 @@ const MAX_ENTRIES = 32;
 const MAX_CACHED_RAW_BYTES = 1024 * 1024; // big messages are parsed each time rather than pinned in memory
 
 export interface ParsedCache {
-  get(message: StoredMessage, inlineImages?: boolean): Promise<ParsedMessage>;
+  /** The parse of `message`; `readRaw` is called only on a miss. */
+  get(message: StoredMessage, readRaw: () => Promise<Buffer>, inlineImages?: boolean): Promise<ParsedMessage>;
 }
 
-function parse(raw: Buffer, inlineImages: boolean): Promise<ParsedMessage> {
+async function parse(readRaw: () => Promise<Buffer>, inlineImages: boolean): Promise<ParsedMessage> {
+  const raw = await readRaw();
   const quick = quickParse(raw, { html: true, inlineImages });
   return quick ? Promise.resolve(quick) : parseMessage(raw, { inlineImages });
 }
@@ -24,7 +26,7 @@ function parse(raw: Buffer, inlineImages: boolean): Promise<ParsedMessage> {
 export function createParsedCache(): ParsedCache {
   const cache = new Map<string, Promise<ParsedMessage>>();
   return {
-    get(message, inlineImages = false) {
+    get(message, readRaw, inlineImages = false) {
       const key = `${message.id}:${inlineImages ? 1 : 0}`;
       const hit = cache.get(key);
       if (hit) {
@@ -32,7 +34,7 @@ export function createParsedCache(): ParsedCache {
         cache.set(key, hit);
         return hit;
       }
-      const parsed = parse(message.raw, inlineImages);
+      const parsed = parse(readRaw, inlineImages);
       if (message.size <= MAX_CACHED_RAW_BYTES) {
         cache.set(key, parsed);
         if (cache.size > MAX_ENTRIES) cache.delete(cache.keys().next().value!);

@@ -6,7 +6,7 @@ import type { ReleaseRecord } from '../outbound/relay.js';
 import { ReleaseRefused } from '../outbound/relay.js';
 import type { AppContext } from './context.js';
 import { DomainError } from './errors.js';
-import { getMessage } from './messages.js';
+import { getMessage, readRaw } from './messages.js';
 
 /** Sends message `id` to `to` through the relay; resolves with the attempt, refused or not by upstream. */
 export async function releaseMessage(ctx: AppContext, id: string, to: readonly string[]): Promise<ReleaseRecord> {
@@ -19,7 +19,7 @@ export async function releaseMessage(ctx: AppContext, id: string, to: readonly s
     if (err instanceof ReleaseRefused) throw new DomainError(err.code === 'recipient_not_allowed' ? 'forbidden' : 'invalid', err.message, { code: err.code, field: 'to' });
     throw err;
   }
-  const record = await outbound.relay.send(message, to, { auto: false, attempt: 1 });
+  const record = await outbound.relay.send(message, await readRaw(ctx, id), to, { auto: false, attempt: 1 });
   outbound.releases.add(message.id, record);
   return record;
 }

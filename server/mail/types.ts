@@ -101,15 +101,18 @@ export interface MessageDetail extends MessageSummary {
   parts: PartInfo[];
 }
 
-/** A message as the store keeps it. Raw bytes are the truth; the view is derived once at ingest. */
+/**
+ * A message as the store keeps it. Raw bytes are the truth; the view is derived once at ingest.
+ * The bytes themselves are not a field: they may be held deflated, so they are read explicitly
+ * (MessageStore.readRaw, app readRaw) and a list never inflates anything.
+ */
 export interface StoredMessage {
   id: string;
   /** Monotonic arrival number; orders the mailbox and backs list cursors. */
   seq: number;
   receivedAt: number;
   inbox: string;
-  raw: Buffer;
-  /** raw.length, without touching the bytes. */
+  /** Length of the raw bytes, without touching them. */
   size: number;
   envelope: Envelope;
   view: MessageView;

@@ -39,9 +39,10 @@ export function startAutoRelay(options: AutoRelayOptions): AutoRelay {
     concurrency: 2,
     async attempt(id, attempt) {
       const message = store.get(id);
-      if (!message) return { ok: false, error: 'message deleted before it could be relayed', retry: false };
+      const raw = store.readRaw(id);
+      if (!message || !raw) return { ok: false, error: 'message deleted before it could be relayed', retry: false };
       const to = options.to.length ? options.to : message.envelope.rcptTo;
-      const record = await relay.send(message, to, { auto: true, attempt });
+      const record = await relay.send(message, raw, to, { auto: true, attempt });
       history.add(id, record);
       if (record.ok) return { ok: true };
       // A 5xx is the upstream's final word; network errors and 4xx are worth another try.

@@ -61,7 +61,7 @@ export interface Relay {
   /** Throws ReleaseRefused when relay is off or a recipient is not allowed. */
   check(to: readonly string[]): void;
   /** Sends; resolves with the record whatever the upstream said (network errors included). */
-  send(message: StoredMessage, to: readonly string[], meta: { auto: boolean; attempt: number }): Promise<ReleaseRecord>;
+  send(message: StoredMessage, raw: Buffer, to: readonly string[], meta: { auto: boolean; attempt: number }): Promise<ReleaseRecord>;
 }
 
 const ADDRESS = /^[^\s<>@,;:"]+@[^\s<>@,;:"]+$/; // a plain addr-spec; anything fancier is refused
@@ -93,7 +93,7 @@ export function createRelay(settings: RelaySettings): Relay {
         );
       }
     },
-    async send(message, to, meta) {
+    async send(message, raw, to, meta) {
       const at = new Date().toISOString();
       const base = { at, to: [...to], auto: meta.auto, attempt: meta.attempt };
       let address: string;
@@ -120,7 +120,7 @@ export function createRelay(settings: RelaySettings): Relay {
       try {
         const info = await transport.sendMail({
           envelope: { from: settings.from || message.envelope.mailFrom || '', to: [...to] },
-          raw: removeHeader(message.raw, 'bcc'),
+          raw: removeHeader(raw, 'bcc'),
         });
         // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- nodemailer's transports differ in what they fill in
         const rejected = ((info.rejected ?? []) as Array<string | { address: string }>).map((r) => (typeof r === 'string' ? r : r.address));

@@ -1,7 +1,7 @@
 // One stored message in the memory store, and what it costs to keep. Raw bytes arrive as a Buffer
 // of their own; soon after, the compressor hands back their deflated form and the entry moves it
 // into the store's slab arena (or, when deflate did not pay, the bytes as they are), dropping the
-// Buffer. Reading `raw` then inflates a fresh copy (~8 us per 2 KB message). Messages above
+// Buffer. readRaw() then inflates a fresh copy (~8 us per 2 KB message). Messages above
 // MAX_IN_SLAB keep their own Buffer. (Also tried and measured: small raws as latin1 strings in the
 // JS heap saved the Buffer overhead but RSS grew more past the count cap, +49% against +27%.)
 
@@ -57,8 +57,8 @@ export class Entry implements StoredMessage, SlabTenant {
     arena.holdOutside(raw.length);
   }
 
-  /** The message bytes (a fresh Buffer once packed: callers may keep it). */
-  get raw(): Buffer {
+  /** The message bytes (a fresh Buffer once packed: callers may keep it). A method, not a getter: it may inflate. */
+  readRaw(): Buffer {
     if (this.#raw) return this.#raw;
     if (!this.slab) return EMPTY;
     const view = this.#arena.view(this.slab, this.offset, this.packedLength);

@@ -177,6 +177,9 @@ export function createMemoryStore(options: MemoryStoreOptions): MessageStore {
       return entry;
     },
 
+    readRaw(id) {
+      return byId.get(id)?.readRaw();
+    },
     get(id) {
       return byId.get(id);
     },

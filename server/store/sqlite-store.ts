@@ -116,7 +116,7 @@ export function openSqliteStore(options: SqliteStoreOptions): MessageStore {
     switch (e.type) {
       case 'message:new': {
         const m = memory.get(e.summary.id)!;
-        sql.insert.run(m.id, m.receivedAt, m.inbox, m.read ? 1 : 0, JSON.stringify(m.tags), JSON.stringify(m.envelope), JSON.stringify(m.view), m.raw);
+        sql.insert.run(m.id, m.receivedAt, m.inbox, m.read ? 1 : 0, JSON.stringify(m.tags), JSON.stringify(m.envelope), JSON.stringify(m.view), memory.readRaw(m.id)!);
         return;
       }
       case 'message:deleted':

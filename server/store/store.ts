@@ -75,6 +75,8 @@ export interface MessageStore {
   /** Stores a message, evicting the oldest first if the caps require; throws StoreError('too_large'). */
   add(message: NewMessage): StoredMessage;
   get(id: string): StoredMessage | undefined;
+  /** The exact bytes received (a fresh copy when held deflated), or undefined for an unknown id. */
+  readRaw(id: string): Buffer | undefined;
   /** Newest first, cursor-paginated. */
   list(options: ListOptions): ListPage;
   /** Every message in scope, newest first (for bulk operations). */

@@ -69,7 +69,6 @@ export function fakeMessage(spec: FakeSpec, seq = 1): StoredMessage {
     seq,
     receivedAt: n.receivedAt ?? Date.parse('2024-01-01T00:00:00Z'),
     inbox: n.inbox ?? 'default',
-    raw: n.raw,
     size: n.raw.length,
     envelope: n.envelope,
     view: n.view,

@@ -65,7 +65,7 @@ async function assertOneMessage(chunks: string[]): Promise<void> {
     assert.doesNotMatch(second!.text, /queued as|Accepted/i, 'the reply after the message belongs to NOOP');
     const page = s.store.list({ limit: 5 });
     assert.equal(page.total, 1, 'exactly one message, no smuggled second one');
-    assert.equal(page.messages[0]!.raw.toString('latin1'), body, 'stored byte for byte, fake terminator included');
+    assert.equal(s.store.readRaw(page.messages[0]!.id)!.toString('latin1'), body, 'stored byte for byte, fake terminator included');
   } finally {
     c.close();
     await fetch(`${s.url}/api/messages`, { method: 'DELETE' });
@@ -102,7 +102,7 @@ test('a smuggling message released upstream arrives there as one message, its fa
     assert.equal(released.status, 200, await released.clone().text());
     const page = upstream.store.list({ limit: 5 });
     assert.equal(page.total, 1, 'the upstream stored one message, not the smuggled ones');
-    const text = page.messages[0]!.raw.toString('latin1');
+    const text = upstream.store.readRaw(page.messages[0]!.id)!.toString('latin1');
     assert.equal(page.messages[0]!.view.subject, 'smuggle upstream');
     assert.equal(text.split('MAIL FROM:<evil@example.test>').length - 1, Object.keys(FAKE_ENDS).length, 'every smuggled command is content');
     assert.doesNotMatch(text, /\r(?!\n)|(?<!\r)\n/, 'only CRLF line ends went upstream');

@@ -44,7 +44,7 @@ async function acceptBig(message: Buffer, digest: string): Promise<void> {
     const ok = await sendBig(roomy.smtpPort, message);
     assert.equal(ok?.code, 250);
     const id = /queued as (\S+)/.exec(ok.text)![1]!;
-    assert.ok(roomy.store.get(id)!.raw.equals(message), 'raw identical');
+    assert.ok(roomy.store.readRaw(id)!.equals(message), 'raw identical');
     const d = (await (await fetch(`${roomy.url}/api/messages/${id}`)).json()) as { parts: Array<{ id: string; checksum: string; size: number }> };
     assert.equal(d.parts[0]!.checksum, digest);
     const part = Buffer.from(await (await fetch(`${roomy.url}/api/messages/${id}/parts/${d.parts[0]!.id}`)).arrayBuffer());
@@ -127,7 +127,7 @@ test('20 concurrent pipelining clients x 50 messages: 1,000 stored, unique ids, 
       const order = events.filter((e) => e.subject.startsWith(`c${c}-`)).map((e) => Number(e.subject.split('-m')[1]));
       assert.deepEqual(order, [...order].sort((a, b) => a - b), `connection ${c} in order`);
     }
-    for (const [subject, data] of sent) assert.ok(s.store.get(ids.get(subject)!)!.raw.equals(data), subject);
+    for (const [subject, data] of sent) assert.ok(s.store.readRaw(ids.get(subject)!)!.equals(data), subject);
     assert.equal(s.store.list({ limit: 1 }).total, total);
     feed.close();
     await fetch(`${s.url}/api/messages`, { method: 'DELETE' });

@@ -29,7 +29,7 @@ export function describeLimits(make: MakeStore): void {
       const ids = [text, noise, big].map((m) => store.add(m).id);
       const originals = [text, noise, big].map((m) => Buffer.from(m.raw));
       const total = originals.reduce((n, b) => n + b.length, 0);
-      const check = () => ids.forEach((id, i) => assert.ok(store.get(id)!.raw.equals(originals[i]!), `raw ${i} intact`));
+      const check = () => ids.forEach((id, i) => assert.ok(store.readRaw(id)!.equals(originals[i]!), `raw ${i} intact`));
       check();
       assert.ok(store.stats().heldBytes <= total);
       // Packing happens off the main thread; it ends within a few ms, bounded here by a deadline.

@@ -38,27 +38,33 @@ function field(prefix: string, value: string): (m: StoredMessage) => boolean {
   }
 }
 
+/** A MailHog search: a test of the stored view, and for `containing` one of the raw bytes too (either may match). */
+interface MailhogMatch {
+  view: (m: StoredMessage) => boolean;
+  raw?: (raw: Buffer) => boolean;
+}
+
 /**
  * MailHog's search kinds, case-insensitive substrings: `from` = envelope sender or From header,
  * `to` = envelope recipients or To header, `containing` = any header or the still-encoded body
  * (i.e. the raw message), or the decoded text as Mailroom's free-text search sees it.
  */
-export function mailhogSearch(kind: string, query: string): ((m: StoredMessage) => boolean) | null {
+export function mailhogSearch(kind: string, query: string): MailhogMatch | null {
   const q = query.toLowerCase();
   switch (kind) {
     case 'from': {
       const header = field('from:', query);
-      return (m) => m.envelope.mailFrom.toLowerCase().includes(q) || header(m);
+      return { view: (m) => m.envelope.mailFrom.toLowerCase().includes(q) || header(m) };
     }
     case 'to': {
       const header = field('to:', query);
-      return (m) => m.envelope.rcptTo.some((r) => r.toLowerCase().includes(q)) || header(m);
+      return { view: (m) => m.envelope.rcptTo.some((r) => r.toLowerCase().includes(q)) || header(m) };
     }
     case 'containing': {
       const text = field('', query);
       // The raw bytes as latin1 hold one char per byte, so a UTF-8 query is compared as bytes too.
       const needle = Buffer.from(q, 'utf8').toString('latin1');
-      return (m) => m.raw.toString('latin1').toLowerCase().includes(needle) || text(m);
+      return { view: text, raw: (raw) => raw.toString('latin1').toLowerCase().includes(needle) };
     }
     default:
       return null;
@@ -110,29 +116,45 @@ function jimBody(body: unknown): Partial<JimConfig> | null {
 /** Registers the MailHog routes. */
 export async function mailhogRoutes(app: FastifyInstance, { useCases, outbound }: { useCases: App; outbound?: CompatOutbound | undefined }): Promise<void> {
   const hide = { schema: { hide: true } };
+  /** MailHog's list items carry each message's raw data: read it explicitly, a page at a time. */
+  const withRaw = (messages: StoredMessage[]) => Promise.all(messages.map(async (m) => mailhogMessage(m, await useCases.readRaw(m.id))));
 
   app.get<{ Querystring: { start?: string; limit?: string } }>('/api/v2/messages', hide, async (request, reply) => {
     const { start, limit } = page(request.query);
     const list = await useCases.listMessages({ limit: start + limit });
-    const items = list.messages.slice(start).map((m) => mailhogMessage(m));
+    const items = await withRaw(list.messages.slice(start));
     return json(reply, 'text/json', { total: list.total, count: items.length, start, items });
   });
 
   app.get<{ Querystring: { kind?: string; query?: string; start?: string; limit?: string } }>('/api/v2/search', hide, async (request, reply) => {
     const query = request.query.query ?? '';
-    const filter = mailhogSearch(request.query.kind ?? '', query);
-    if (!filter || !query) return empty(reply, 400);
+    const match = mailhogSearch(request.query.kind ?? '', query);
+    if (!match || !query) return empty(reply, 400);
     const { start, limit } = page(request.query);
-    const list = await useCases.listMessages({ limit: start + limit, filter });
-    const items = list.messages.slice(start).map((m) => mailhogMessage(m));
+    let matches: StoredMessage[];
+    let total: number;
+    if (match.raw) {
+      // The raw bytes are read explicitly, one message at a time, only where the view did not match.
+      matches = [];
+      for (const m of await useCases.selectMessages({})) {
+        if (match.view(m) || match.raw(await useCases.readRaw(m.id).catch(() => Buffer.alloc(0)))) matches.push(m);
+      }
+      total = matches.length;
+      matches = matches.slice(0, start + limit);
+    } else {
+      const list = await useCases.listMessages({ limit: start + limit, filter: match.view });
+      matches = list.messages;
+      total = list.total;
+    }
+    const items = await withRaw(matches.slice(start));
     // MailHog's memory store reports total 0 when start is past the matches.
-    return json(reply, 'application/json', { total: start >= list.total ? 0 : list.total, count: items.length, start, items });
+    return json(reply, 'application/json', { total: start >= total ? 0 : total, count: items.length, start, items });
   });
 
   // MailHog's memory store answers an unknown id with 200 and a JSON null.
   app.get<{ Params: { id: string } }>('/api/v1/messages/:id', hide, async (request, reply) => {
     const m = await useCases.findMessage(request.params.id);
-    return json(reply, 'text/json', m ? mailhogMessage(m) : null);
+    return json(reply, 'text/json', m ? mailhogMessage(m, await useCases.readRaw(m.id)) : null);
   });
 
   app.delete<{ Params: { id: string } }>('/api/v1/messages/:id', hide, async (request, reply) => {
@@ -147,7 +169,7 @@ export async function mailhogRoutes(app: FastifyInstance, { useCases, outbound }
 
   app.get<{ Params: { id: string; n: string } }>('/api/v1/messages/:id/mime/part/:n/download', hide, async (request, reply) => {
     const m = await useCases.findMessage(request.params.id);
-    const part = m ? mailhogMessage(m).MIME?.Parts[Number(request.params.n)] : undefined;
+    const part = m ? mailhogMessage(m, await useCases.readRaw(m.id)).MIME?.Parts[Number(request.params.n)] : undefined;
     if (!m || !part || !/^\d+$/.test(request.params.n)) return empty(reply, 404);
     const cte = (part.Headers['Content-Transfer-Encoding']?.[0] ?? '').trim().toLowerCase();
     const body = cte === 'base64' ? Buffer.from(part.Body.replace(/\s+/g, ''), 'base64') : Buffer.from(part.Body, 'utf8');

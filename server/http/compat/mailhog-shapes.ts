@@ -114,11 +114,11 @@ function rfc1123z(ms: number): string {
   return `${DAYS[d.getUTCDay()]}, ${pad(d.getUTCDate())} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`;
 }
 
-/** The full MailHog message for a stored message, including the headers MailHog adds on receipt. */
-export function mailhogMessage(m: StoredMessage, hostname = 'mailroom'): MailhogMessage {
+/** The full MailHog message for a stored message and its raw bytes, with the headers MailHog adds on receipt. */
+export function mailhogMessage(m: StoredMessage, raw: Buffer, hostname = 'mailroom'): MailhogMessage {
   // MailHog's Raw.Data is the DATA payload without the terminating "\r\n.\r\n", i.e. without
   // the final line break that Mailroom keeps as part of the message.
-  const data = m.raw.toString('utf8').replace(/\r?\n$/, '');
+  const data = raw.toString('utf8').replace(/\r?\n$/, '');
   const c = contentFromString(data);
   const h = c.headers;
   if (![...h.keys()].some((k) => k.toLowerCase() === 'message-id')) h.set('Message-ID', [m.id]);
@@ -141,6 +141,7 @@ export function mailhogMessage(m: StoredMessage, hostname = 'mailroom'): Mailhog
 export function mailhogFrames(useCases: App, hostname?: string): (event: MailEvent) => Promise<string | null> | null {
   return (event) => {
     if (event.type !== 'message:new') return null;
-    return useCases.findMessage(event.summary.id).then((m) => (m ? JSON.stringify(mailhogMessage(m, hostname)) : null));
+    const id = event.summary.id;
+    return Promise.all([useCases.findMessage(id), useCases.readRaw(id).catch(() => null)]).then(([m, raw]) => (m && raw ? JSON.stringify(mailhogMessage(m, raw, hostname)) : null));
   };
 }

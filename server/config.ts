@@ -88,9 +88,11 @@ export const OPTION_GROUPS = {
   output: 'Output',
 } as const;
 
-export interface OptionSpec<K extends keyof Config> {
+export type OptionGroup = keyof typeof OPTION_GROUPS;
+
+export interface OptionSpec<K extends keyof Config, G extends OptionGroup = OptionGroup> {
   key: K;
-  group: keyof typeof OPTION_GROUPS;
+  group: G;
   flag: string;
   env: string;
   default: string;
@@ -100,7 +102,7 @@ export interface OptionSpec<K extends keyof Config> {
   secret?: boolean;
 }
 
-function opt<K extends keyof Config>(spec: Omit<OptionSpec<K>, 'env'>): OptionSpec<K> {
+function opt<K extends keyof Config, G extends OptionGroup>(spec: Omit<OptionSpec<K, G>, 'env'>): OptionSpec<K, G> {
   const env = 'MAILROOM_' + spec.flag.replace(/-/g, '_').toUpperCase();
   return { ...spec, env };
 }
@@ -234,14 +236,30 @@ export function resolveConfig(argv: readonly string[], env: Readonly<Record<stri
     }
     config[spec.key] = parseOne(spec, value, `--${name}`);
   }
-  const c = config as unknown as Config;
+  return validateConfig(config as unknown as Config);
+}
+
+/**
+ * Checks what no single option's parser can: options that only work together. start() calls it
+ * once on every configuration, from the command line or from code, before building anything.
+ */
+export function validateConfig(c: Config): Config {
   if (Boolean(c.smtpTlsCert) !== Boolean(c.smtpTlsKey)) {
     throw new ConfigError('--smtp-tls-cert and --smtp-tls-key must be given together');
   }
   if (Boolean(c.uiTlsCert) !== Boolean(c.uiTlsKey)) {
     throw new ConfigError('--ui-tls-cert and --ui-tls-key must be given together');
   }
+  // Required AUTH without --smtp-auth-allow-insecure means credentials only over TLS.
+  if ((c.smtpAuthFile || c.smtpAuth) && !c.smtpAuthAllowInsecure && c.smtpStarttls === 'off' && c.smtps === null) {
+    throw new ConfigError('required SMTP AUTH needs STARTTLS or --smtps (or --smtp-auth-allow-insecure to accept credentials in clear text)');
+  }
   return c;
+}
+
+/** The process environment, for resolveConfig and the CLI's flags: the one place that reads it. */
+export function processEnv(): Readonly<Record<string, string | undefined>> {
+  return process.env;
 }
 
 const isBoolWord = (v: string | undefined) => v !== undefined && /^(1|0|true|false|yes|no|on|off)$/i.test(v.trim());

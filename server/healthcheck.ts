@@ -7,7 +7,7 @@
 
 import { get as httpGet } from 'node:http';
 import { get as httpsGet } from 'node:https';
-import { ConfigError, resolveConfig } from './config.js';
+import { ConfigError, processEnv, resolveConfig } from './config.js';
 
 const TIMEOUT_MS = 2000; // under Docker's default 30 s --timeout, and well above a healthy answer
 
@@ -15,7 +15,7 @@ async function probe(): Promise<number> {
   let listen;
   let https: boolean;
   try {
-    const config = resolveConfig(process.argv.slice(2), process.env);
+    const config = resolveConfig(process.argv.slice(2), processEnv());
     listen = config.listen;
     https = config.uiTls || Boolean(config.uiTlsCert);
   } catch (err) {

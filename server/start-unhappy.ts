@@ -3,7 +3,8 @@
 // release/auto-relay and webhooks. A sub-composition root: only start.ts calls it.
 
 import type { FastifyInstance } from 'fastify';
-import { ConfigError, type Config } from './config.js';
+import { ConfigError } from './config.js';
+import type { Settings } from './config-settings.js';
 import type { EventBus } from './events/bus.js';
 import { createFaultController, type FaultController } from './faults/controller.js';
 import { loadRulesFile, parseCompactRules } from './faults/load.js';
@@ -55,59 +56,59 @@ function query(text: string, flag: string): MessagePredicate {
 }
 
 /** Builds every part; throws ConfigError for a bad rules file or query. */
-export async function buildUnhappyPaths(config: Config, deps: { bus: EventBus; store: MessageStore }): Promise<UnhappyPaths> {
+export async function buildUnhappyPaths(settings: Settings, deps: { bus: EventBus; store: MessageStore }): Promise<UnhappyPaths> {
   const { bus, store } = deps;
   let initial: FaultRuleInput[] = [];
   try {
-    if (config.faultsFile) initial = await loadRulesFile(config.faultsFile);
+    if (settings.faults.faultsFile) initial = await loadRulesFile(settings.faults.faultsFile);
   } catch (err) {
-    throw new ConfigError(`--faults-file ${config.faultsFile}: ${(err as Error).message}`);
+    throw new ConfigError(`--faults-file ${settings.faults.faultsFile}: ${(err as Error).message}`);
   }
   let faults: FaultController;
   try {
-    faults = createFaultController({ magicAddresses: config.magicAddresses, ...(config.faultsSeed !== null ? { seed: config.faultsSeed } : {}) }, [...initial, ...parseCompactRules(config.faults)]);
+    faults = createFaultController({ magicAddresses: settings.faults.magicAddresses, ...(settings.faults.faultsSeed !== null ? { seed: settings.faults.faultsSeed } : {}) }, [...initial, ...parseCompactRules(settings.faults.faults)]);
   } catch (err) {
     if (err instanceof RuleError || (err as Error).name === 'RuleLookupError') throw new ConfigError(`failure-injection rules (--faults-file/--faults): ${(err as Error).message}`);
     throw err;
   }
-  const rejected = createRejectedLog(config.rejectedLogSize);
-  const sessions = createSessionRegistry({ recentCapacity: config.sessionsLogSize, record: config.transcripts, maxMessages: config.maxMessages, bus });
+  const rejected = createRejectedLog(settings.faults.rejectedLogSize);
+  const sessions = createSessionRegistry({ recentCapacity: settings.smtp.sessionsLogSize, record: settings.smtp.transcripts, maxMessages: settings.storage.maxMessages, bus });
   const hooks = createSmtpHooks({ faults, sessions, rejected });
 
-  checkOutboundTargets(config);
+  checkOutboundTargets(settings.relay);
   const relay = createRelay({
-    host: config.relayHost,
-    port: config.relayPort,
-    security: config.relaySecurity,
-    tlsVerify: config.relayTlsVerify,
-    user: config.relayUser,
-    password: config.relayPassword,
-    allowedRecipients: config.relayAllowedRecipients,
-    from: config.relayFrom,
-    timeoutMs: config.relayTimeout,
-    allowPrivate: config.outboundAllowPrivate,
+    host: settings.relay.relayHost,
+    port: settings.relay.relayPort,
+    security: settings.relay.relaySecurity,
+    tlsVerify: settings.relay.relayTlsVerify,
+    user: settings.relay.relayUser,
+    password: settings.relay.relayPassword,
+    allowedRecipients: settings.relay.relayAllowedRecipients,
+    from: settings.relay.relayFrom,
+    timeoutMs: settings.relay.relayTimeout,
+    allowPrivate: settings.relay.outboundAllowPrivate,
   });
-  const releases = createReleaseHistory({ bus, maxMessages: config.maxMessages });
-  if (config.relayAuto && !relay.configured) throw new ConfigError('--relay-auto needs --relay-host');
-  const autoRelay = config.relayAuto
-    ? startAutoRelay({ bus, store, relay, history: releases, filter: query(config.relayAutoQuery, 'relay-auto-query'), to: config.relayAutoTo, retries: config.relayRetries, backoffMs: config.relayBackoff, capacity: config.relayQueueSize })
+  const releases = createReleaseHistory({ bus, maxMessages: settings.storage.maxMessages });
+  if (settings.relay.relayAuto && !relay.configured) throw new ConfigError('--relay-auto needs --relay-host');
+  const autoRelay = settings.relay.relayAuto
+    ? startAutoRelay({ bus, store, relay, history: releases, filter: query(settings.relay.relayAutoQuery, 'relay-auto-query'), to: settings.relay.relayAutoTo, retries: settings.relay.relayRetries, backoffMs: settings.relay.relayBackoff, capacity: settings.relay.relayQueueSize })
     : null;
-  const webhooks = config.webhookUrls.length
+  const webhooks = settings.relay.webhookUrls.length
     ? startWebhooks(
         {
           bus,
           store,
-          urls: config.webhookUrls,
-          secret: config.webhookSecret,
-          filter: config.webhookQuery.trim() ? query(config.webhookQuery, 'webhook-query') : null,
-          timeoutMs: config.webhookTimeout,
-          retries: config.webhookRetries,
-          backoffMs: config.webhookBackoff,
-          capacity: config.webhookQueueSize,
+          urls: settings.relay.webhookUrls,
+          secret: settings.relay.webhookSecret,
+          filter: settings.relay.webhookQuery.trim() ? query(settings.relay.webhookQuery, 'webhook-query') : null,
+          timeoutMs: settings.relay.webhookTimeout,
+          retries: settings.relay.webhookRetries,
+          backoffMs: settings.relay.webhookBackoff,
+          capacity: settings.relay.webhookQueueSize,
           userAgent: `Mailroom/${version}`,
-          allowPrivate: config.outboundAllowPrivate,
+          allowPrivate: settings.relay.outboundAllowPrivate,
         },
-        config.webhookQuery,
+        settings.relay.webhookQuery,
       )
     : null;
 
@@ -133,7 +134,7 @@ export async function buildUnhappyPaths(config: Config, deps: { bus: EventBus; s
     async routes(app) {
       await app.register(faultRoutes, { faults, rejected });
       await app.register(sessionRoutes, { sessions, useCases: app.useCases });
-      await app.register(outboundRoutes, { useCases: app.useCases, relay, autoRelay, autoQuery: config.relayAutoQuery, webhooks });
+      await app.register(outboundRoutes, { useCases: app.useCases, relay, autoRelay, autoQuery: settings.relay.relayAutoQuery, webhooks });
     },
     close() {
       autoRelay?.close();
@@ -145,12 +146,12 @@ export async function buildUnhappyPaths(config: Config, deps: { bus: EventBus; s
 }
 
 /** A relay host or webhook URL that is plainly not public stops the start (unless allowed). */
-function checkOutboundTargets(config: Config): void {
-  const targets: Array<[string, string]> = config.webhookUrls.map((url) => ['--webhook-url host', new URL(url).hostname]);
-  if (config.relayHost) targets.unshift(['--relay-host', config.relayHost]);
+function checkOutboundTargets(relay: Settings['relay']): void {
+  const targets: Array<[string, string]> = relay.webhookUrls.map((url) => ['--webhook-url host', new URL(url).hostname]);
+  if (relay.relayHost) targets.unshift(['--relay-host', relay.relayHost]);
   for (const [what, host] of targets) {
     try {
-      checkConfiguredTarget(what, host, config.outboundAllowPrivate);
+      checkConfiguredTarget(what, host, relay.outboundAllowPrivate);
     } catch (err) {
       throw new ConfigError((err as Error).message);
     }

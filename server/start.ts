@@ -2,7 +2,8 @@
 // wires them, and returns handles plus close(). No module state: call it as often as you like.
 
 import type { AddressInfo } from 'node:net';
-import { ConfigError, defaultConfig, type Config } from './config.js';
+import { defaultConfig, type Config } from './config.js';
+import { settingsOf } from './config-settings.js';
 import { createEventBus } from './events/bus.js';
 import { createWsFeed } from './events/ws-feed.js';
 import { buildApp } from './http/app.js';
@@ -62,32 +63,31 @@ function urlHost(host: string): string {
 /** Starts Mailroom with the given settings (missing ones take their defaults). */
 export async function start(overrides: Partial<Config> = {}, options: StartOptions = {}): Promise<Mailroom> {
   const config: Config = { ...defaultConfig(), ...overrides };
+  const settings = settingsOf(config); // validated once, then read by topic
   const startedAt = Date.now();
   let ready = false;
 
   const bus = createEventBus();
-  const limits = { maxMessages: config.maxMessages, maxBytes: config.maxStoreBytes, maxPerInbox: config.maxMessagesPerInbox, bus };
-  const store = config.dataDir ? openSqliteStore({ dataDir: config.dataDir, ...limits }) : createMemoryStore(limits);
+  const limits = { maxMessages: settings.storage.maxMessages, maxBytes: settings.storage.maxStoreBytes, maxPerInbox: settings.storage.maxMessagesPerInbox, bus };
+  const store = settings.storage.dataDir ? openSqliteStore({ dataDir: settings.storage.dataDir, ...limits }) : createMemoryStore(limits);
   // Opt-in access control and HTTPS (README "Security"): all off unless configured.
-  const uiVerify = await loadVerifier(config.uiAuthFile, config.uiAuth, '--ui-auth-file/--ui-auth');
-  const smtpVerify = await loadVerifier(config.smtpAuthFile, config.smtpAuth, '--smtp-auth-file/--smtp-auth');
+  const uiVerify = await loadVerifier(settings.security.uiAuthFile, settings.security.uiAuth, '--ui-auth-file/--ui-auth');
+  const smtpVerify = await loadVerifier(settings.security.smtpAuthFile, settings.security.smtpAuth, '--smtp-auth-file/--smtp-auth');
   // Required AUTH without --smtp-auth-allow-insecure means credentials only over TLS, so STARTTLS
-  // is offered (self-signed unless a certificate is given) unless explicitly turned off.
-  const authNeedsTls = smtpVerify !== null && !config.smtpAuthAllowInsecure;
-  if (authNeedsTls && config.smtpStarttls === 'off' && config.smtps === null) {
-    throw new ConfigError('required SMTP AUTH needs STARTTLS or --smtps (or --smtp-auth-allow-insecure to accept credentials in clear text)');
-  }
+  // is offered (self-signed unless a certificate is given) unless explicitly turned off (which
+  // validateConfig refuses without --smtps).
+  const authNeedsTls = smtpVerify !== null && !settings.security.smtpAuthAllowInsecure;
   // STARTTLS by default only with the operator's certificate: most SMTP clients upgrade
   // opportunistically and then refuse a self-signed certificate, which would break plain apps.
-  const starttls = config.smtpStarttls === 'on' || (config.smtpStarttls === 'auto' && (Boolean(config.smtpTlsCert) || authNeedsTls));
-  const needTls = starttls || config.smtps !== null;
-  const tls = options.tls ?? (needTls ? await loadTls(config.smtpTlsCert, config.smtpTlsKey, config.smtpHostname) : null);
-  const https = config.uiTlsCert
-    ? await loadTls(config.uiTlsCert, config.uiTlsKey, config.smtpHostname, { cert: '--ui-tls-cert', key: '--ui-tls-key' })
-    : config.uiTls
-      ? (tls ?? (await loadTls(config.smtpTlsCert, config.smtpTlsKey, config.smtpHostname)))
+  const starttls = settings.smtp.smtpStarttls === 'on' || (settings.smtp.smtpStarttls === 'auto' && (Boolean(settings.smtp.smtpTlsCert) || authNeedsTls));
+  const needTls = starttls || settings.smtp.smtps !== null;
+  const tls = options.tls ?? (needTls ? await loadTls(settings.smtp.smtpTlsCert, settings.smtp.smtpTlsKey, settings.smtp.smtpHostname) : null);
+  const https = settings.security.uiTlsCert
+    ? await loadTls(settings.security.uiTlsCert, settings.security.uiTlsKey, settings.smtp.smtpHostname, { cert: '--ui-tls-cert', key: '--ui-tls-key' })
+    : settings.security.uiTls
+      ? (tls ?? (await loadTls(settings.smtp.smtpTlsCert, settings.smtp.smtpTlsKey, settings.smtp.smtpHostname)))
       : null;
-  const unhappy = await buildUnhappyPaths(config, { bus, store });
+  const unhappy = await buildUnhappyPaths(settings, { bus, store });
 
   // Late-bound so /api/info can report the listener and feed built after the app.
   let smtpInfo: () => Record<string, unknown> = () => ({});
@@ -98,15 +98,15 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
   const app = await buildApp({
     store,
     bus,
-    maxWait: config.maxWait,
-    allowedHosts: config.allowedHosts,
+    maxWait: settings.web.maxWait,
+    allowedHosts: settings.security.allowedHosts,
     https,
     verifyCredentials: uiVerify,
     webRoot: options.webRoot === undefined ? defaultWebRoot : options.webRoot,
-    maxMessageSize: config.maxMessageSize,
+    maxMessageSize: settings.smtp.maxMessageSize,
     compatOutbound: { peerModes: unhappy.peerModes, relay: unhappy.relay, releases: unhappy.releases },
-    inboxRouting: config.inboxFrom,
-    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    inboxRouting: settings.storage.inboxFrom,
+    logger: settings.output.logLevel === 'silent' ? false : { level: settings.output.logLevel },
     ready: () => ready,
     metrics,
     info: () => ({
@@ -119,13 +119,13 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
       waits: useCases.waitsHeld,
       unhappy: unhappy.stats(),
       limits: {
-        maxMessageSize: config.maxMessageSize,
-        maxRecipients: config.maxRecipients,
-        maxMessages: config.maxMessages,
-        maxStoreBytes: config.maxStoreBytes,
-        maxWait: config.maxWait,
-        maxMessagesPerInbox: config.maxMessagesPerInbox,
-        maxInFlightBytes: config.maxInFlightBytes,
+        maxMessageSize: settings.smtp.maxMessageSize,
+        maxRecipients: settings.smtp.maxRecipients,
+        maxMessages: settings.storage.maxMessages,
+        maxStoreBytes: settings.storage.maxStoreBytes,
+        maxWait: settings.web.maxWait,
+        maxMessagesPerInbox: settings.storage.maxMessagesPerInbox,
+        maxInFlightBytes: settings.smtp.maxInFlightBytes,
       },
     }),
   });
@@ -135,20 +135,20 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
   waits = () => useCases.waitsHeld;
 
   const smtp = createSmtpListener({
-    listen: config.smtp,
-    smtps: config.smtps,
+    listen: settings.smtp.smtp,
+    smtps: settings.smtp.smtps,
     tls,
     starttls,
-    hostname: config.smtpHostname,
-    maxMessageSize: config.maxMessageSize,
-    maxRecipients: config.maxRecipients,
-    maxConnections: config.maxConnections,
-    maxConnectionsPerIp: config.maxConnectionsPerIp,
-    maxCommandLength: config.maxCommandLength,
-    idleTimeout: config.smtpIdleTimeout,
-    sessionTimeout: config.smtpSessionTimeout,
-    maxInFlightBytes: config.maxInFlightBytes,
-    access: { verify: smtpVerify, allowInsecureAuth: config.smtpAuthAllowInsecure, allowedRecipients: config.smtpAllowedRecipients },
+    hostname: settings.smtp.smtpHostname,
+    maxMessageSize: settings.smtp.maxMessageSize,
+    maxRecipients: settings.smtp.maxRecipients,
+    maxConnections: settings.smtp.maxConnections,
+    maxConnectionsPerIp: settings.smtp.maxConnectionsPerIp,
+    maxCommandLength: settings.smtp.maxCommandLength,
+    idleTimeout: settings.smtp.smtpIdleTimeout,
+    sessionTimeout: settings.smtp.smtpSessionTimeout,
+    maxInFlightBytes: settings.smtp.maxInFlightBytes,
+    access: { verify: smtpVerify, allowInsecureAuth: settings.security.smtpAuthAllowInsecure, allowedRecipients: settings.security.smtpAllowedRecipients },
     useCases,
     log,
     hooks: unhappy.hooks,
@@ -175,9 +175,9 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
       ['/api/events', mailpitFeed.handleUpgrade],
       ['/api/v2/websocket', mailhogFeed.handleUpgrade],
     ]),
-    config.allowedHosts,
+    settings.security.allowedHosts,
     uiVerify ? upgradeAuthorizer(uiVerify) : null,
-    { max: config.maxFeedClients, open: () => feedClients() },
+    { max: settings.web.maxFeedClients, open: () => feedClients() },
   );
 
   try {
@@ -186,7 +186,7 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
     const level = app.log.level;
     if (level === 'info') app.log.level = 'warn';
     try {
-      await app.listen({ host: config.listen.host, port: config.listen.port });
+      await app.listen({ host: settings.web.listen.host, port: settings.web.listen.port });
     } finally {
       app.log.level = level;
     }
@@ -202,8 +202,8 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
   }
   ready = true;
   const httpPort = (app.server.address() as AddressInfo).port;
-  const url = `${https ? 'https' : 'http'}://${urlHost(config.listen.host)}:${httpPort}`;
-  if (options.logReady !== false) log.info({ smtp: `${config.smtp.host}:${smtp.port}`, http: url, smtps: smtp.smtpsPort ?? undefined, dataDir: config.dataDir || undefined, messages: store.stats().count }, 'mailroom ready');
+  const url = `${https ? 'https' : 'http'}://${urlHost(settings.web.listen.host)}:${httpPort}`;
+  if (options.logReady !== false) log.info({ smtp: `${settings.smtp.smtp.host}:${smtp.port}`, http: url, smtps: smtp.smtpsPort ?? undefined, dataDir: settings.storage.dataDir || undefined, messages: store.stats().count }, 'mailroom ready');
 
   let closing: Promise<void> | null = null;
   return {

@@ -1,6 +1,8 @@
 // A small, table-driven argument parser for the subcommands: each command declares its flags once
 // and gets parsing, validation messages and its --help text from the same table.
 
+import { processEnv } from '../config.js';
+
 /** One flag of a subcommand. */
 export interface FlagDef {
   /** Long name without dashes (`timeout` for --timeout). */
@@ -39,7 +41,7 @@ export class UsageError extends Error {
 }
 
 /** Parses argv against a command's flags (env and defaults fill the gaps). */
-export function parseArgs(def: CommandDef, argv: readonly string[], env: Readonly<Record<string, string | undefined>> = process.env): ParsedArgs {
+export function parseArgs(def: CommandDef, argv: readonly string[], env: Readonly<Record<string, string | undefined>> = processEnv()): ParsedArgs {
   const values: ParsedArgs['values'] = {};
   const positionals: string[] = [];
   const byLong = new Map(def.flags.map((f) => [f.name, f]));

@@ -1,6 +1,6 @@
 // `mailroom [serve] [options]`: run the server until SIGINT/SIGTERM.
 
-import { ConfigError, resolveConfig } from '../config.js';
+import { ConfigError, processEnv, resolveConfig } from '../config.js';
 import { helpText } from '../config-docs.js';
 import { tuneHeapWhileServing } from '../heap-tuning.js';
 import { start, type Mailroom } from '../start.js';
@@ -16,7 +16,7 @@ export async function serve(argv: string[], commandsHelp: string): Promise<numbe
   }
   let config;
   try {
-    config = resolveConfig(argv, process.env);
+    config = resolveConfig(argv, processEnv());
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`mailroom: ${err.message}\n`);

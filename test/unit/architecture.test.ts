@@ -66,6 +66,11 @@ test('no front door imports another', () => {
   assert.deepEqual(show(imports.filter((i) => DOORS.includes(part(i.from)) && DOORS.includes(part(i.to)) && part(i.from) !== part(i.to))), []);
 });
 
+test('only the config loader reads process.env: every other part gets typed values', () => {
+  const readers = sourceFiles(SERVER).filter((f) => /\bprocess\.env\b/.test(readFileSync(f, 'utf8'))).map((f) => relative(SERVER, f));
+  assert.deepEqual(readers, ['config.ts']);
+});
+
 test('the use-case layer imports no front door, and mail/ imports no other part', () => {
   assert.deepEqual(show(imports.filter((i) => part(i.from) === 'app' && DOORS.includes(part(i.to)))), []);
   assert.deepEqual(show(imports.filter((i) => part(i.from) === 'mail' && part(i.to) !== 'mail')), []);

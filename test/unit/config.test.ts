@@ -110,3 +110,21 @@ test("the HTTP API's wait timeout reads durations with the same parser (a bare n
   }
   assert.throws(() => parseWaitTimeout('soon'), (err: Error & { statusCode?: number }) => err.statusCode === 400 && /timeout "soon" is not a duration/.test(err.message));
 });
+
+test('settings group every option under exactly one topic, with its resolved value', async () => {
+  const { settingsOf } = await import('../../server/config-settings.js');
+  const config = resolveConfig(['--max-message-size', '2MiB', '--data-dir', '/tmp/x', '--relay-host', 'smtp.example.test'], {});
+  const settings = settingsOf(config);
+  assert.equal(settings.smtp.maxMessageSize, 2 * 1024 * 1024);
+  assert.equal(settings.storage.dataDir, '/tmp/x');
+  assert.equal(settings.relay.relayHost, 'smtp.example.test');
+  const seen = Object.entries(settings).flatMap(([group, values]) => Object.keys(values as object).map((key) => `${group}.${key}`));
+  assert.deepEqual(seen.sort(), OPTIONS.map((o) => `${o.group}.${o.key}`).sort());
+});
+
+test('a configuration from code is validated once at start like one from flags', async () => {
+  const { start } = await import('../../server/start.js');
+  await assert.rejects(start({ smtpTlsCert: '/nonexistent/cert.pem', logLevel: 'silent' }), (err: unknown) => err instanceof ConfigError && /--smtp-tls-cert and --smtp-tls-key must be given together/.test(err.message));
+  await assert.rejects(start({ smtpAuth: 'u:p', smtpStarttls: 'off', logLevel: 'silent' }), (err: unknown) => err instanceof ConfigError && /required SMTP AUTH needs STARTTLS/.test(err.message));
+  assert.throws(() => resolveConfig(['--smtp-auth', 'u:p', '--smtp-starttls', 'off'], {}), /required SMTP AUTH needs STARTTLS/);
+});

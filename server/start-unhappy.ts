@@ -132,8 +132,8 @@ export async function buildUnhappyPaths(settings: Settings, deps: { bus: EventBu
       webhooks: webhooks !== null,
     }),
     async routes(app) {
-      await app.register(faultRoutes, { faults, rejected });
-      await app.register(sessionRoutes, { sessions, useCases: app.useCases });
+      await app.register(faultRoutes, { useCases: app.useCases });
+      await app.register(sessionRoutes, { useCases: app.useCases });
       await app.register(outboundRoutes, { useCases: app.useCases, relay, autoRelay, autoQuery: settings.relay.relayAutoQuery, webhooks });
     },
     close() {

@@ -105,6 +105,8 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
     webRoot: options.webRoot === undefined ? defaultWebRoot : options.webRoot,
     maxMessageSize: settings.smtp.maxMessageSize,
     compatOutbound: { peerModes: unhappy.peerModes, relay: unhappy.relay, releases: unhappy.releases },
+    faults: { controller: unhappy.faults, rejected: unhappy.rejected },
+    sessions: unhappy.sessions,
     inboxRouting: settings.storage.inboxFrom,
     logger: settings.output.logLevel === 'silent' ? false : { level: settings.output.logLevel },
     ready: () => ready,

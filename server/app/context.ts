@@ -2,6 +2,9 @@
 // few settings some use cases need. createApp() (index.ts) receives it; front doors never see it.
 
 import type { EventBus } from '../events/bus.js';
+import type { FaultController } from '../faults/controller.js';
+import type { RejectedLog } from '../faults/rejected-log.js';
+import type { SessionRegistry } from '../sessions/sessions.js';
 import type { WaitHub } from '../events/waiters.js';
 import type { InboxRouting } from '../mail/inbox-route.js';
 import type { Relay } from '../outbound/relay.js';
@@ -23,4 +26,8 @@ export interface AppContext {
   maxMessageSize: number;
   /** Release to the configured upstream; absent on a server built without the outbound parts. */
   outbound?: { relay: Relay; releases: ReleaseHistory } | undefined;
+  /** Failure-injection rules and the rejected list; absent on a server built without them. */
+  faults?: { controller: FaultController; rejected: RejectedLog } | undefined;
+  /** SMTP sessions and the transcripts kept with messages; absent on a server built without them. */
+  sessions?: SessionRegistry | undefined;
 }

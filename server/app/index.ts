@@ -9,12 +9,14 @@ import { createWaitHub } from '../events/waiters.js';
 import type { InboxRouting } from '../mail/inbox-route.js';
 import type { MessageStore } from '../store/store.js';
 import * as changes from './changes.js';
+import * as faults from './faults.js';
 import type { AppContext } from './context.js';
 import * as labels from './labels.js';
 import * as messages from './messages.js';
 import { createParsedCache } from './parsed-cache.js';
 import * as receive from './receive.js';
 import * as release from './release.js';
+import * as transcripts from './transcripts.js';
 import * as wait from './wait.js';
 
 export { DomainError, type DomainErrorKind } from './errors.js';
@@ -23,10 +25,12 @@ export type { ListInput, MessageDetailView } from './messages.js';
 export type { MessageChange, Target } from './changes.js';
 export type { WaitInput, WaitResult } from './wait.js';
 export type { ReleaseRecord } from '../outbound/relay.js';
+export type { FaultRules } from './faults.js';
+export type { Incoming } from './receive.js';
 export { DEFAULT_WAIT_MS, MAX_WAIT_COUNT } from './wait.js';
 export { MAX_PAGE, DEFAULT_INBOX, type InboxStats, type ListPage, type TagStats, type StoreStats } from '../store/store.js';
 
-const useCases = { ...messages, ...changes, ...labels, ...wait, ...receive, ...release };
+const useCases = { ...messages, ...changes, ...labels, ...wait, ...receive, ...release, ...faults, ...transcripts };
 
 type UseCases = typeof useCases;
 type Bound<F> = F extends (ctx: AppContext, ...args: infer A) => infer R ? (...args: A) => R : never;
@@ -52,6 +56,8 @@ export interface AppParts {
   maxMessageSize: number;
   inboxRouting?: InboxRouting | undefined;
   outbound?: AppContext['outbound'];
+  faults?: AppContext['faults'];
+  sessions?: AppContext['sessions'];
 }
 
 /** Binds the use cases to their dependencies. */

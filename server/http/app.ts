@@ -32,6 +32,9 @@ export interface AppDeps extends InfoRouteDeps {
   maxMessageSize?: number;
   /** Chaos/Jim and release for the Mailpit/MailHog dialects (start-unhappy.ts). */
   compatOutbound?: CompatOutbound;
+  /** Failure injection and SMTP sessions, for their use cases (start-unhappy.ts). */
+  faults?: AppParts['faults'];
+  sessions?: AppParts['sessions'];
   /** How SMTP routes mail to inboxes (the Mailpit send API routes the same way). */
   inboxRouting?: InboxRouting;
   /** fastify logger option: false, or pino options such as { level }. */
@@ -73,7 +76,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installAuth(app, deps.verifyCredentials ?? null);
   await registerApiDocs(app); // first: it records the routes registered after it
   const maxMessageSize = deps.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE;
-  const useCases = createApp({ store: deps.store, bus: deps.bus, maxWait: deps.maxWait, maxMessageSize, inboxRouting: deps.inboxRouting, outbound: deps.compatOutbound });
+  const useCases = createApp({ store: deps.store, bus: deps.bus, maxWait: deps.maxWait, maxMessageSize, inboxRouting: deps.inboxRouting, outbound: deps.compatOutbound, faults: deps.faults, sessions: deps.sessions });
   app.decorate('useCases', useCases);
   // Held waits would keep app.close() waiting; end them first (they answer 503).
   app.addHook('preClose', async () => useCases.close());

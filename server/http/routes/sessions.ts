@@ -2,19 +2,12 @@
 // cut off), one session's transcript, and the transcript kept with a message.
 
 import type { FastifyInstance } from 'fastify';
-import type { SessionRegistry } from '../../sessions/sessions.js';
 import type { App } from '../../app/index.js';
-import { ApiError } from '../errors.js';
 import { errorSchema, idParams } from '../schemas.js';
 import { entrySchema, sessionSchema, transcriptSchema } from '../unhappy-schemas.js';
 
-export interface SessionRouteDeps {
-  sessions: SessionRegistry;
-  useCases: App;
-}
-
 /** Registers /api/sessions and /api/messages/:id/transcript. */
-export async function sessionRoutes(app: FastifyInstance, { sessions, useCases }: SessionRouteDeps): Promise<void> {
+export async function sessionRoutes(app: FastifyInstance, { useCases }: { useCases: App }): Promise<void> {
   app.get<{ Querystring: { limit: number } }>(
     '/api/sessions',
     {
@@ -30,7 +23,7 @@ export async function sessionRoutes(app: FastifyInstance, { sessions, useCases }
         },
       },
     },
-    async (request) => ({ sessions: sessions.list(request.query.limit), recording: sessions.recording }),
+    async (request) => useCases.listSessions(request.query.limit),
   );
 
   app.get<{ Params: { id: string } }>(
@@ -45,22 +38,12 @@ export async function sessionRoutes(app: FastifyInstance, { sessions, useCases }
         },
       },
     },
-    async (request) => {
-      const d = sessions.detail(request.params.id);
-      if (!d) throw new ApiError(404, 'not_found', `session ${request.params.id} not found (it may have aged out)`);
-      return d;
-    },
+    async (request) => useCases.sessionDetail(request.params.id),
   );
 
   app.get<{ Params: { id: string } }>(
     '/api/messages/:id/transcript',
     { schema: { summary: 'The SMTP transcript of the session that delivered this message', params: idParams, response: { 200: transcriptSchema, 404: errorSchema } } },
-    async (request) => {
-      const { id } = request.params;
-      await useCases.getMessage(id); // not-found first: an unknown message, not a missing transcript
-      const t = sessions.transcript(id);
-      if (!t) throw new ApiError(404, 'no_transcript', `message ${id} has no transcript (transcripts off, or it did not come through SMTP)`);
-      return t;
-    },
+    async (request) => useCases.messageTranscript(request.params.id),
   );
 }

@@ -23,8 +23,6 @@ export class ApiError extends Error {
   }
 }
 
-export const notFound = (what: string) => new ApiError(404, 'not_found', `${what} not found`);
-
 /** The JSON error body. */
 export function errorBody(code: string, message: string, field?: string) {
   return { error: field === undefined ? { code, message } : { code, message, field } };

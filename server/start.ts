@@ -16,6 +16,8 @@ import type { Logger } from './log.js';
 import { version, webRoot as defaultWebRoot } from './paths.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createSmtpListener } from './smtp/smtp-listener.js';
+import { createPop3Listener } from './pop3/listener.js';
+import type { Verify } from './auth/credentials.js';
 import { loadTls, type TlsMaterial } from './smtp/tls.js';
 import { createMemoryStore } from './store/memory-store.js';
 import { openSqliteStore } from './store/sqlite-store.js';
@@ -38,6 +40,8 @@ export interface Mailroom {
   config: Config;
   smtpPort: number;
   smtpsPort: number | null;
+  /** The POP3 port when --pop3 is set, else null. */
+  pop3Port: number | null;
   httpPort: number;
   /** Base URL of the HTTP server, e.g. http://127.0.0.1:8025 */
   url: string;
@@ -53,6 +57,12 @@ export interface Mailroom {
   metrics: Metrics;
   /** Stops listening, drops feed clients and releases every handle. Idempotent. */
   close(): Promise<void>;
+}
+
+/** A verifier accepting what either accepts; null (anyone) when neither is configured. */
+function eitherVerifier(a: Verify | null, b: Verify | null): Verify | null {
+  if (!a || !b) return a ?? b;
+  return async (user, password) => (await a(user, password)) || b(user, password);
 }
 
 function urlHost(host: string): string {
@@ -157,6 +167,10 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
     onConnection: unhappy.onConnection,
   });
   smtpCounters = () => ({ ...smtp.counters });
+  // POP3 (--pop3): the same credentials as SMTP or the inbox when either requires them.
+  const pop3 = settings.retrieval.pop3
+    ? createPop3Listener({ listen: settings.retrieval.pop3, useCases, verify: eitherVerifier(smtpVerify, uiVerify), log })
+    : null;
   smtpInfo = () => ({ port: smtp.port, smtpsPort: smtp.smtpsPort, starttls, tlsSelfSigned: tls ? tls.selfSigned : null, ...smtp.counters });
 
   const feed = createWsFeed({
@@ -184,6 +198,7 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
 
   try {
     await smtp.start();
+    await pop3?.start();
     // fastify logs "Server listening at …" at info; the ready line (or the CLI's banner) says more.
     const level = app.log.level;
     if (level === 'info') app.log.level = 'warn';
@@ -196,7 +211,7 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
     feed.close();
     mailpitFeed.close();
     mailhogFeed.close();
-    await Promise.allSettled([smtp.close(), app.close()]);
+    await Promise.allSettled([smtp.close(), app.close(), pop3?.close()]);
     unhappy.close();
     metrics.close();
     store.close?.();
@@ -205,13 +220,14 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
   ready = true;
   const httpPort = (app.server.address() as AddressInfo).port;
   const url = `${https ? 'https' : 'http'}://${urlHost(settings.web.listen.host)}:${httpPort}`;
-  if (options.logReady !== false) log.info({ smtp: `${settings.smtp.smtp.host}:${smtp.port}`, http: url, smtps: smtp.smtpsPort ?? undefined, dataDir: settings.storage.dataDir || undefined, messages: store.stats().count }, 'mailroom ready');
+  if (options.logReady !== false) log.info({ smtp: `${settings.smtp.smtp.host}:${smtp.port}`, http: url, smtps: smtp.smtpsPort ?? undefined, pop3: pop3 ? `${settings.retrieval.pop3!.host}:${pop3.port}` : undefined, dataDir: settings.storage.dataDir || undefined, messages: store.stats().count }, 'mailroom ready');
 
   let closing: Promise<void> | null = null;
   return {
     config,
     smtpPort: smtp.port,
     smtpsPort: smtp.smtpsPort,
+    pop3Port: pop3 ? pop3.port : null,
     httpPort,
     url,
     useCases,
@@ -227,7 +243,7 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
         unhappy.close();
         mailpitFeed.close();
         mailhogFeed.close();
-        await Promise.all([smtp.close(), app.close()]);
+        await Promise.all([smtp.close(), app.close(), pop3?.close()]);
         metrics.close();
         store.close?.();
       })();

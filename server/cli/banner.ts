@@ -17,6 +17,7 @@ export function banner(m: Mailroom, version: string): string {
     `Mailroom ${version} is catching mail ${keeps}`,
     `  SMTP   ${smtpHost}:${m.smtpPort}${c.smtp.host !== smtpHost ? ` (listening on ${c.smtp.host})` : ''}`,
     ...(m.smtpsPort ? [`  SMTPS  ${smtpHost}:${m.smtpsPort} (implicit TLS)`] : []),
+    ...(m.pop3Port !== null && c.pop3 ? [`  POP3   ${connectHost(c.pop3.host)}:${m.pop3Port} (mail clients)`] : []),
     `  Inbox  ${m.url}`,
     `  Apps   SMTP_HOST=${smtpHost} SMTP_PORT=${m.smtpPort} (${secure})`,
     'Ctrl+C stops it; --quiet hides this banner.',

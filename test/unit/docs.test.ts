@@ -59,7 +59,7 @@ test('every MAILROOM_* variable the docs name is a real option', () => {
   const known = new Set<string>(OPTIONS.map((o) => o.env));
   const unknown: string[] = [];
   for (const file of files) {
-    for (const [name] of readFileSync(file, 'utf8').matchAll(/MAILROOM_[A-Z_]*[A-Z]/g)) {
+    for (const [name] of readFileSync(file, 'utf8').matchAll(/MAILROOM_[A-Z0-9_]*[A-Z0-9]/g)) {
       if (!known.has(name) && !/^MAILROOM_(URL|DEV_WEB_PORT)$/.test(name)) unknown.push(`${relative(packageRoot, file)}: ${name}`);
     }
   }

@@ -1,0 +1,138 @@
+// The POP3 front door's sockets: one net.Server, a Pop3Session per connection, commands read
+// line by line (pipelined commands are answered in order, each after the previous one's answer
+// is written), with bounds: command line length, idle time (10 minutes, RFC 1939's autologout
+// timer), connections per client address, and a pause before a failed login is answered.
+
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import type { HostPort } from '../config-values.js';
+import type { Verify } from '../auth/credentials.js';
+import type { Logger } from '../log.js';
+import { Pop3Session, type Pop3UseCases } from './session.js';
+
+export interface Pop3ListenerOptions {
+  listen: HostPort;
+  useCases: Pop3UseCases;
+  verify: Verify | null;
+  log: Logger;
+  /** Longest command line accepted, line break included (bytes). */
+  maxLineLength?: number;
+  /** Close a connection idle this long (ms). */
+  idleTimeout?: number;
+  maxConnectionsPerIp?: number;
+  /** Pause before answering a failed login (ms). */
+  failedLoginDelay?: number;
+}
+
+export interface Pop3Listener {
+  start(): Promise<void>;
+  readonly port: number;
+  /** Open connections. */
+  readonly connections: number;
+  close(): Promise<void>;
+}
+
+const MAX_LINE = 1024; // RFC 2449 allows 255 octets per command; AUTH PLAIN responses need more room
+const IDLE_MS = 10 * 60 * 1000;
+const MAX_PER_IP = 20;
+const FAILED_LOGIN_MS = 1000;
+const LF = 0x0a;
+
+/** Builds the listener; nothing is bound until start(). */
+export function createPop3Listener(options: Pop3ListenerOptions): Pop3Listener {
+  const maxLine = options.maxLineLength ?? MAX_LINE;
+  const perIp = new Map<string, number>();
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((socket) => serve(socket));
+  let port = 0;
+
+  function serve(socket: Socket): void {
+    const ip = socket.remoteAddress ?? '';
+    const count = (perIp.get(ip) ?? 0) + 1;
+    sockets.add(socket);
+    socket.once('close', () => {
+      sockets.delete(socket);
+      const n = (perIp.get(ip) ?? 1) - 1;
+      if (n <= 0) perIp.delete(ip);
+      else perIp.set(ip, n);
+    });
+    perIp.set(ip, count);
+    socket.on('error', (err) => options.log.debug({ err: err.message }, 'pop3 connection error'));
+    if (count > (options.maxConnectionsPerIp ?? MAX_PER_IP)) {
+      socket.end('-ERR [SYS/TEMP] too many connections from your address\r\n');
+      return;
+    }
+    const session = new Pop3Session({
+      useCases: options.useCases,
+      verify: options.verify,
+      canStartTls: () => false,
+      failedLoginPause: () => new Promise((resolve) => setTimeout(resolve, options.failedLoginDelay ?? FAILED_LOGIN_MS)), // slows password guessing
+    });
+    socket.setTimeout(options.idleTimeout ?? IDLE_MS, () => socket.end('-ERR [SYS/TEMP] autologout: idle too long\r\n'));
+    socket.write('+OK Mailroom POP3 ready\r\n');
+
+    let pending: Buffer = Buffer.alloc(0);
+    let busy = false;
+    let closing = false;
+    const drained = () => new Promise<void>((resolve) => socket.once('drain', resolve));
+
+    async function work(): Promise<void> {
+      busy = true;
+      while (!closing) {
+        const lf = pending.indexOf(LF);
+        if (lf === -1) break;
+        const line = pending.subarray(0, lf).toString('latin1').replace(/\r$/, '');
+        pending = pending.subarray(lf + 1);
+        const answer = await session.handle(line);
+        if (socket.destroyed) return;
+        const flowing = socket.write(answer.out);
+        if (answer.then === 'close') {
+          closing = true;
+          socket.end();
+          break;
+        }
+        if (!flowing) await drained();
+      }
+      busy = false;
+    }
+
+    socket.on('data', (chunk: Buffer) => {
+      if (closing) return;
+      pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
+      const lf = pending.indexOf(LF);
+      if ((lf === -1 ? pending.length : lf + 1) > maxLine) {
+        closing = true;
+        socket.end(`-ERR line too long (at most ${maxLine} bytes)\r\n`);
+        return;
+      }
+      if (!busy) work().catch((err: unknown) => {
+        options.log.error({ err }, 'pop3 command failed');
+        closing = true;
+        socket.end('-ERR [SYS/TEMP] internal error\r\n');
+      });
+    });
+  }
+
+  return {
+    async start() {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(options.listen.port, options.listen.host, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+      port = (server.address() as AddressInfo).port;
+    },
+    get port() {
+      return port;
+    },
+    get connections() {
+      return sockets.size;
+    },
+    async close() {
+      for (const socket of sockets) socket.destroy();
+      if (!server.listening) return;
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

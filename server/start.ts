@@ -42,6 +42,8 @@ export interface Mailroom {
   smtpsPort: number | null;
   /** The POP3 port when --pop3 is set, else null. */
   pop3Port: number | null;
+  /** The implicit-TLS POP3 port when --pop3s is set, else null. */
+  pop3sPort: number | null;
   httpPort: number;
   /** Base URL of the HTTP server, e.g. http://127.0.0.1:8025 */
   url: string;
@@ -168,9 +170,13 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
   });
   smtpCounters = () => ({ ...smtp.counters });
   // POP3 (--pop3): the same credentials as SMTP or the inbox when either requires them.
-  const pop3 = settings.retrieval.pop3
-    ? createPop3Listener({ listen: settings.retrieval.pop3, useCases, verify: eitherVerifier(smtpVerify, uiVerify), log })
-    : null;
+  // STLS is offered exactly when SMTP offers STARTTLS (clients upgrade opportunistically and then
+  // refuse a self-signed certificate, as on SMTP), with the same certificate; --pop3s uses it too.
+  const pop3Tls = settings.retrieval.pop3s ? (tls ?? (await loadTls(settings.smtp.smtpTlsCert, settings.smtp.smtpTlsKey, settings.smtp.smtpHostname))) : starttls ? tls : null;
+  const pop3 =
+    settings.retrieval.pop3 || settings.retrieval.pop3s
+      ? createPop3Listener({ listen: settings.retrieval.pop3, listenTls: settings.retrieval.pop3s, tls: pop3Tls, starttls, useCases, verify: eitherVerifier(smtpVerify, uiVerify), log })
+      : null;
   smtpInfo = () => ({ port: smtp.port, smtpsPort: smtp.smtpsPort, starttls, tlsSelfSigned: tls ? tls.selfSigned : null, ...smtp.counters });
 
   const feed = createWsFeed({
@@ -220,14 +226,15 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
   ready = true;
   const httpPort = (app.server.address() as AddressInfo).port;
   const url = `${https ? 'https' : 'http'}://${urlHost(settings.web.listen.host)}:${httpPort}`;
-  if (options.logReady !== false) log.info({ smtp: `${settings.smtp.smtp.host}:${smtp.port}`, http: url, smtps: smtp.smtpsPort ?? undefined, pop3: pop3 ? `${settings.retrieval.pop3!.host}:${pop3.port}` : undefined, dataDir: settings.storage.dataDir || undefined, messages: store.stats().count }, 'mailroom ready');
+  if (options.logReady !== false) log.info({ smtp: `${settings.smtp.smtp.host}:${smtp.port}`, http: url, smtps: smtp.smtpsPort ?? undefined, pop3: settings.retrieval.pop3 ? `${settings.retrieval.pop3.host}:${pop3?.port}` : undefined, pop3s: pop3?.tlsPort ?? undefined, dataDir: settings.storage.dataDir || undefined, messages: store.stats().count }, 'mailroom ready');
 
   let closing: Promise<void> | null = null;
   return {
     config,
     smtpPort: smtp.port,
     smtpsPort: smtp.smtpsPort,
-    pop3Port: pop3 ? pop3.port : null,
+    pop3Port: pop3?.port ?? null,
+    pop3sPort: pop3?.tlsPort ?? null,
     httpPort,
     url,
     useCases,

@@ -46,7 +46,10 @@ const NEEDS: Need[] = [
   command('swaks', 'swaks', 'swaks'),
   command('msmtp', 'msmtp', 'msmtp'),
   command('s-nail', 's-nail', 's-nail'),
-  command('python3', 'python3', 'python3 (smtplib)'),
+  command('python3', 'python3', 'python3 (smtplib, poplib)'),
+  // The POP3 clients (test/integration/pop3*.test.ts).
+  command('curl', 'curl', 'curl (POP3 over STLS)'),
+  command('fetchmail', 'fetchmail', 'fetchmail'),
 ];
 
 function fail(line: string): never {

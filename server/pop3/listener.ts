@@ -2,15 +2,26 @@
 // line by line (pipelined commands are answered in order, each after the previous one's answer
 // is written), with bounds: command line length, idle time (10 minutes, RFC 1939's autologout
 // timer), connections per client address, and a pause before a failed login is answered.
+// With TLS material, STLS upgrades the plain port (RFC 2595; anything pipelined after STLS is
+// discarded, so plaintext cannot be injected into the TLS session) and --pop3s listens with
+// implicit TLS.
 
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { createSecureContext, createServer as createTlsServer, TLSSocket, type SecureContext } from 'node:tls';
 import type { HostPort } from '../config-values.js';
 import type { Verify } from '../auth/credentials.js';
 import type { Logger } from '../log.js';
 import { Pop3Session, type Pop3UseCases } from './session.js';
 
 export interface Pop3ListenerOptions {
-  listen: HostPort;
+  /** Plain address (STLS offered with `tls`), or null for the implicit-TLS port only. */
+  listen: HostPort | null;
+  /** Implicit-TLS address, or null for none (needs `tls`). */
+  listenTls?: HostPort | null;
+  /** Certificate for STLS and the implicit-TLS port; without it neither is offered. */
+  tls?: { key: string; cert: string } | null;
+  /** Offer STLS on the plain port (with `tls`). */
+  starttls?: boolean;
   useCases: Pop3UseCases;
   verify: Verify | null;
   log: Logger;
@@ -25,7 +36,10 @@ export interface Pop3ListenerOptions {
 
 export interface Pop3Listener {
   start(): Promise<void>;
-  readonly port: number;
+  /** The plain port, or null. */
+  readonly port: number | null;
+  /** The implicit-TLS port, or null. */
+  readonly tlsPort: number | null;
   /** Open connections. */
   readonly connections: number;
   close(): Promise<void>;
@@ -37,16 +51,31 @@ const MAX_PER_IP = 20;
 const FAILED_LOGIN_MS = 1000;
 const LF = 0x0a;
 
+/** Binds `server` to `at`; resolves with the port. */
+function listen(server: Server, at: HostPort): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(at.port, at.host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
 /** Builds the listener; nothing is bound until start(). */
 export function createPop3Listener(options: Pop3ListenerOptions): Pop3Listener {
   const maxLine = options.maxLineLength ?? MAX_LINE;
   const perIp = new Map<string, number>();
   const sockets = new Set<Socket>();
-  const server: Server = createServer((socket) => serve(socket));
-  let port = 0;
+  const context: SecureContext | null = options.tls ? createSecureContext({ key: options.tls.key, cert: options.tls.cert, minVersion: 'TLSv1.2' }) : null;
+  const server: Server = createServer((socket) => serve(socket, false));
+  const tlsServer = options.listenTls && context ? createTlsServer({ key: options.tls!.key, cert: options.tls!.cert, minVersion: 'TLSv1.2' }, (socket) => serve(socket, true)) : null;
+  let port: number | null = null;
+  let tlsPort: number | null = null;
 
-  function serve(socket: Socket): void {
-    const ip = socket.remoteAddress ?? '';
+  function serve(raw: Socket, secure: boolean): void {
+    let socket: Socket = raw;
+    const ip = raw.remoteAddress ?? '';
     const count = (perIp.get(ip) ?? 0) + 1;
     sockets.add(socket);
     socket.once('close', () => {
@@ -64,7 +93,7 @@ export function createPop3Listener(options: Pop3ListenerOptions): Pop3Listener {
     const session = new Pop3Session({
       useCases: options.useCases,
       verify: options.verify,
-      canStartTls: () => false,
+      canStartTls: () => context !== null && options.starttls === true && !secure,
       failedLoginPause: () => new Promise((resolve) => setTimeout(resolve, options.failedLoginDelay ?? FAILED_LOGIN_MS)), // slows password guessing
     });
     socket.setTimeout(options.idleTimeout ?? IDLE_MS, () => socket.end('-ERR [SYS/TEMP] autologout: idle too long\r\n'));
@@ -85,6 +114,10 @@ export function createPop3Listener(options: Pop3ListenerOptions): Pop3Listener {
         const answer = await session.handle(line);
         if (socket.destroyed) return;
         const flowing = socket.write(answer.out);
+        if (answer.then === 'starttls') {
+          upgrade();
+          break;
+        }
         if (answer.then === 'close') {
           closing = true;
           socket.end();
@@ -95,7 +128,7 @@ export function createPop3Listener(options: Pop3ListenerOptions): Pop3Listener {
       busy = false;
     }
 
-    socket.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       if (closing) return;
       pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
       const lf = pending.indexOf(LF);
@@ -104,24 +137,41 @@ export function createPop3Listener(options: Pop3ListenerOptions): Pop3Listener {
         socket.end(`-ERR line too long (at most ${maxLine} bytes)\r\n`);
         return;
       }
-      if (!busy) work().catch((err: unknown) => {
+      if (!busy) run();
+    };
+    const run = () => {
+      work().catch((err: unknown) => {
         options.log.error({ err }, 'pop3 command failed');
         closing = true;
         socket.end('-ERR [SYS/TEMP] internal error\r\n');
       });
-    });
+    };
+    socket.on('data', onData);
+
+    /** STLS: whatever the client pipelined after the command is dropped, then TLS starts on the socket. */
+    function upgrade(): void {
+      pending = Buffer.alloc(0);
+      raw.off('data', onData);
+      raw.setTimeout(0);
+      const upgraded = new TLSSocket(raw, { isServer: true, secureContext: context!, requestCert: false });
+      secure = true;
+      socket = upgraded;
+      upgraded.on('error', (err: Error) => options.log.debug({ err: err.message }, 'pop3 tls error'));
+      upgraded.setTimeout(options.idleTimeout ?? IDLE_MS, () => upgraded.end('-ERR [SYS/TEMP] autologout: idle too long\r\n'));
+      upgraded.on('data', onData);
+      upgraded.once('secure', () => {
+        if (pending.length && !busy) run();
+      });
+    }
   }
 
   return {
     async start() {
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(options.listen.port, options.listen.host, () => {
-          server.off('error', reject);
-          resolve();
-        });
-      });
-      port = (server.address() as AddressInfo).port;
+      if (options.listen) port = await listen(server, options.listen);
+      if (tlsServer && options.listenTls) tlsPort = await listen(tlsServer, options.listenTls);
+    },
+    get tlsPort() {
+      return tlsPort;
     },
     get port() {
       return port;
@@ -131,8 +181,8 @@ export function createPop3Listener(options: Pop3ListenerOptions): Pop3Listener {
     },
     async close() {
       for (const socket of sockets) socket.destroy();
-      if (!server.listening) return;
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closing = [server, tlsServer].filter((s): s is Server => s !== null && s.listening);
+      await Promise.all(closing.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
     },
   };
 }

@@ -43,9 +43,9 @@ export class RawPop3 {
 }
 
 /** Runs a Python 3 script with poplib imported and the port as POP3_PORT; resolves with its JSON output. */
-export async function poplib<T>(port: number, body: string): Promise<T> {
+export async function poplib<T>(port: number, body: string, env: Record<string, string> = {}): Promise<T> {
   const script = `import poplib, json, base64, os\nport = int(os.environ['POP3_PORT'])\n${body}`;
-  const child = spawn('python3', ['-c', script], { env: { ...process.env, POP3_PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('python3', ['-c', script], { env: { ...process.env, ...env, POP3_PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout.on('data', (d) => (out += d));

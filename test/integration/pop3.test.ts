@@ -151,3 +151,25 @@ p.quit()
 print(json.dumps({'n': n}))`);
   assert.equal(scoped.n, 1);
 });
+
+test('connections per client address are bounded: the one over the limit gets -ERR [SYS/TEMP] and is closed', async () => {
+  const server = await pop3Server();
+  const open: RawPop3[] = [];
+  for (let i = 0; i < 20; i++) {
+    const c = await RawPop3.open(server.pop3Port!);
+    teardown.defer('pop3 socket', () => c.close());
+    open.push(c);
+    await c.awaitStatus(1, `greeting ${i + 1}`);
+  }
+  const extra = await RawPop3.open(server.pop3Port!);
+  teardown.defer('pop3 socket', () => extra.close());
+  assert.match((await extra.awaitStatus(1, 'the refusal'))[0]!, /^-ERR \[SYS\/TEMP\] too many connections from your address/);
+  await eventually(() => extra.closed, { what: 'the extra connection closed' });
+  open[0]!.close();
+  await eventually(async () => {
+    const again = await RawPop3.open(server.pop3Port!);
+    const [first] = await again.awaitStatus(1, 'an answer');
+    again.close();
+    return first!.startsWith('+OK');
+  }, { what: 'a slot free again after one connection closed' });
+});

@@ -2,7 +2,7 @@
 // and writes bench-results/bench-<time>.json (and latest.json). Bounded in count and time.
 //
 //   --quick              about a fifth of the counts (and a 20k cap) for a fast look
-//   --only a,b           groups: startup, ingest, nodemailer, growth, api, ui, feed, greeting
+//   --only a,b           groups: startup, ingest, nodemailer, pop3, growth, api, ui, feed, greeting
 //   --client C           ingest load generator: auto (smtp-source and the lean client when
 //                        smtp-source is installed, else lean), lean, smtp-source
 //   --log-level L        the server's log level (default info, as users run it; output discarded)
@@ -27,9 +27,10 @@ import { findSmtpSource } from './smtp-source.js';
 import { fmt, MB } from './stats.js';
 import { DEFAULT_ROW_SELECTOR, uiFirstRows, type UiResult } from './ui.js';
 import { startupRow } from './startup.js';
+import { dovecotPop3Row, mailroomPop3Row } from './pop3.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
-const GROUPS = ['startup', 'ingest', 'nodemailer', 'growth', 'api', 'ui', 'feed', 'greeting'] as const;
+const GROUPS = ['startup', 'ingest', 'nodemailer', 'pop3', 'growth', 'api', 'ui', 'feed', 'greeting'] as const;
 
 function args(argv: string[]) {
   const o = { quick: false, only: new Set<string>(GROUPS), client: 'auto', logLevel: 'info', cap: 100_000, uiSelector: DEFAULT_ROW_SELECTOR, profile: false, nodeArgs: [] as string[], set: {} as Record<string, unknown> };
@@ -143,6 +144,15 @@ async function main(): Promise<void> {
     rows.push({ measure: `SMTP ${r.name}`, figure: `${fmt(r.rate, 0)} msg/s`, target: '—', met: null, note: `server ${fmt(r.serverCpuMsPerMessage, 3)} ms CPU/msg, nodemailer ${fmt(r.clientCpuMsPerMessage, 3)} ms CPU/msg` });
   }
   results.ingest = ingest;
+
+  // --- POP3: one session downloading every message, Mailroom and Dovecot side by side
+  if (o.only.has('pop3') && timeLeft()) {
+    const count = Math.round(10_000 * scale);
+    log(`pop3: RETR of ${count.toLocaleString('en-US')} messages of 2 KB, Mailroom then Dovecot`);
+    const pop3 = [await mailroomPop3Row(count, server()), await dovecotPop3Row(count)];
+    results.pop3 = pop3;
+    for (const r of pop3) rows.push({ measure: `POP3 RETR ${fmt(count, 0)} × 2 KB, one session [${r.server}]`, figure: r.perSecond === null ? 'n/a' : `${fmt(r.perSecond, 0)} msg/s`, target: '—', met: null, note: r.note });
+  }
 
   // --- Growth, then API latency and UI on the full store
   if (['growth', 'api', 'ui'].some((g) => o.only.has(g)) && timeLeft()) {

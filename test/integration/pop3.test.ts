@@ -173,3 +173,20 @@ test('connections per client address are bounded: the one over the limit gets -E
     return first!.startsWith('+OK');
   }, { what: 'a slot free again after one connection closed' });
 });
+
+test('a connection idle past the autologout timer is told so and closed, deleting nothing', async () => {
+  const { createPop3Listener } = await import('../../server/pop3/listener.js');
+  const server = await pop3Server();
+  await send(server, 1);
+  // The same use cases behind a second listener with a short timer (the flag's 10 minutes are RFC 1939's).
+  const listener = createPop3Listener({ listen: { host: '127.0.0.1', port: 0 }, useCases: server.useCases, verify: null, log: server.log, idleTimeout: 300 });
+  await listener.start();
+  teardown.add(listener, 'short-timer listener');
+  const c = await RawPop3.open(listener.port!);
+  teardown.defer('pop3 socket', () => c.close());
+  c.send('USER u\r\nPASS p\r\nDELE 1\r\n');
+  const lines = await c.awaitStatus(5, 'the autologout notice');
+  assert.match(lines[4]!, /^-ERR \[SYS\/TEMP\] autologout/);
+  await eventually(() => c.closed, { what: 'the idle connection closed' });
+  assert.equal((await server.useCases.listMessages({ limit: 10 })).messages.length, 1, 'no UPDATE state: the DELE did not take effect');
+});

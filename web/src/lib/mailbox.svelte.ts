@@ -1,5 +1,6 @@
 // The mailbox as the UI sees it: the loaded newest-first prefix of the list for the current scope
-// (query + inbox), totals, inbox/tag counts, focus and selection. Pages are fetched with the
+// (query + inbox), totals, inbox/tag counts; focus and selection come with the list
+// (selectable-list.svelte.ts). Pages are fetched with the
 // cursor as the list scrolls; feed events are applied in batches so a burst of thousands of
 // messages costs one array copy per batch, not one per message.
 import * as api from './api';
@@ -7,6 +8,7 @@ import type { InboxCount, ListScope, MessageSummary, TagCount } from './api';
 import type { FeedEvent } from './feed.svelte';
 import { applyEvents } from './apply-events';
 import { applyChange, isUnreachable, sendChange, type PendingChange } from './pending-changes';
+import { SelectableList } from './selectable-list.svelte';
 
 const FIRST_PAGE = 200; // rows fetched on (re)load: several screens, one quick request
 const MAX_PAGE = 1000; // the server's page cap
@@ -14,9 +16,7 @@ const BATCH_MS = 50; // feed events are applied at most this often
 const COUNTS_MS = 300; // counts (inboxes, tags, totals) are re-read at most this often
 const REMEMBER_REMOVED = 5000; // removed ids remembered for the "this message was deleted" note
 
-class Mailbox {
-  /** Loaded prefix of the list, newest first. */
-  items = $state.raw<MessageSummary[]>([]);
+class Mailbox extends SelectableList {
   total = $state(0);
   unread = $state(0);
   nextCursor = $state.raw<string | null>(null);
@@ -28,11 +28,6 @@ class Mailbox {
   scope = $state<ListScope>({ query: '', inbox: null });
   inboxes = $state.raw<InboxCount[]>([]);
   tags = $state.raw<TagCount[]>([]);
-  /** Selected ids (multi-select). */
-  selected = $state.raw<ReadonlySet<string>>(new Set());
-  /** The keyboard cursor: the row j/k move and Enter opens. */
-  focusId = $state<string | null>(null);
-  anchorId: string | null = null;
   /** Ids removed (deleted, evicted, cleared) since the page loaded, so an open message can say so. */
   removed = $state.raw<ReadonlySet<string>>(new Set());
 
@@ -50,10 +45,6 @@ class Mailbox {
   /** Rows the list should reserve: the server's total, never fewer than what is loaded. */
   get rowCount(): number {
     return Math.max(this.total, this.items.length);
-  }
-
-  indexOf(id: string | null): number {
-    return id === null ? -1 : this.items.findIndex((m) => m.id === id);
   }
 
   /** Reloads the first page of the current scope, then applies events that arrived meanwhile. */
@@ -194,53 +185,6 @@ class Mailbox {
     } catch {
       // the list itself reports errors; counts catch up on the next event
     }
-  }
-
-  // ---- selection -------------------------------------------------------------------------
-
-  /** Plain click: focus this row (and open it) without selecting anything. */
-  focusOnly(id: string): void {
-    this.selected = new Set();
-    this.focusId = id;
-    this.anchorId = id;
-  }
-
-  /** This row alone, selected (a shift-click with no anchor). */
-  selectOnly(id: string): void {
-    this.selected = new Set([id]);
-    this.focusId = id;
-    this.anchorId = id;
-  }
-
-  /** Ctrl/Cmd click or x: add or remove one row. */
-  toggle(id: string): void {
-    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a fresh Set assigned whole below, which $state tracks
-    const next = new Set(this.selected);
-    if (next.has(id)) next.delete(id);
-    else next.add(id);
-    this.selected = next;
-    this.focusId = id;
-    this.anchorId = id;
-  }
-
-  /** Shift click: everything between the anchor and this row. */
-  selectRange(id: string): void {
-    const a = this.indexOf(this.anchorId ?? this.focusId ?? id);
-    const b = this.indexOf(id);
-    if (a < 0 || b < 0) return this.selectOnly(id);
-    const [lo, hi] = a < b ? [a, b] : [b, a];
-    this.selected = new Set(this.items.slice(lo, hi + 1).map((m) => m.id));
-    this.focusId = id;
-  }
-
-  clearSelection(): void {
-    this.selected = new Set();
-  }
-
-  /** Ids an action applies to: the selection, else the given fallback (focused / open message). */
-  targets(fallback: string | null): string[] {
-    if (this.selected.size > 0) return [...this.selected];
-    return fallback ? [fallback] : [];
   }
 
   // ---- actions (the feed brings the resulting changes to every tab, this one included) ----

@@ -77,8 +77,7 @@ export async function deleteMessage(ctx: AppContext, id: string): Promise<void> 
 /** Deletes the targeted messages (everything when the target is empty); returns how many existed. */
 export async function deleteMessages(ctx: AppContext, target: Target): Promise<number> {
   if (target.ids && target.ids.length === 0) throw invalid('ids is empty; omit it to delete all messages', 'ids');
-  if (target.ids) return ctx.store.delete(await idsOf(ctx, target));
-  if (!target.query?.trim() && !target.filter) return deleteAll(ctx, target.inbox);
+  if (!target.ids && !target.query?.trim() && !target.filter) return deleteAll(ctx, target.inbox);
   return ctx.store.delete(await idsOf(ctx, target));
 }
 

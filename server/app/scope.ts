@@ -18,9 +18,14 @@ export interface SearchInput {
   filter?: MessagePredicate | null | undefined;
 }
 
+/** Refuses a tz parameter that is not an IANA time zone. */
+function checkTimeZone(tz: string | null | undefined): void {
+  if (tz && !isTimeZone(tz)) throw invalid(`unknown time zone "${tz}" in the tz parameter (expected an IANA name such as Europe/Berlin or UTC)`, undefined, 'invalid_query');
+}
+
 /** Compiles a search query, turning a QueryError into an invalid_query error naming the position. */
 export function compileSearch(query: string, tz?: string | null): CompiledQuery {
-  if (tz && !isTimeZone(tz)) throw invalid(`unknown time zone "${tz}" in the tz parameter (expected an IANA name such as Europe/Berlin or UTC)`, undefined, 'invalid_query');
+  checkTimeZone(tz);
   try {
     return compileQuery(query, { tz: tz || null });
   } catch (err) {
@@ -31,7 +36,7 @@ export function compileSearch(query: string, tz?: string | null): CompiledQuery 
 
 /** The store scope for some search parameters. */
 export function scopeOf(input: SearchInput): Scope {
-  if (input.tz && !isTimeZone(input.tz)) compileSearch('', input.tz);
+  checkTimeZone(input.tz);
   return {
     inbox: input.inbox || null,
     query: input.query?.trim() ? compileSearch(input.query, input.tz) : null,

@@ -150,7 +150,10 @@ export class Pop3Session {
       case 'LIST':
       case 'UIDL': {
         const show = (n: number, m: Drop) => `${n} ${command === 'LIST' ? m.size : m.id}`;
-        if (args.length === 0) return { out: textLines(`+OK ${this.#live().length} messages`, this.#live().map(([n, m]) => show(n, m))) };
+        if (args.length === 0) {
+          const live = this.#live();
+          return { out: textLines(`+OK ${live.length} messages`, live.map(([n, m]) => show(n, m))) };
+        }
         const found = this.#message(args[0]);
         return 'error' in found ? found.error : ok(show(found.n, found.m));
       }

@@ -56,9 +56,11 @@ class Pop3Client {
 
   #check(): void {
     if (!this.#want) return;
-    const end = this.#want.multi && this.#buffer.subarray(0, 4).toString() === '+OK ' ? this.#buffer.indexOf('\r\n.\r\n') : this.#buffer.indexOf('\r\n');
+    // A multi-line answer ends at CRLF "." CRLF, but only when it is +OK (an -ERR is one line).
+    const terminator = this.#want.multi && this.#buffer.subarray(0, 4).toString() === '+OK ' ? '\r\n.\r\n' : '\r\n';
+    const end = this.#buffer.indexOf(terminator);
     if (end === -1) return;
-    const stop = end + (this.#want.multi && this.#buffer.subarray(0, 4).toString() === '+OK ' ? 5 : 2);
+    const stop = end + terminator.length;
     const answer = this.#buffer.subarray(0, stop);
     this.#buffer = this.#buffer.subarray(stop);
     const { resolve } = this.#want;

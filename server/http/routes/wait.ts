@@ -4,12 +4,11 @@
 
 import { parseDuration } from '../../config-values.js';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { DEFAULT_WAIT_MS, MAX_WAIT_COUNT, type App } from '../../app/index.js';
+import { MAX_WAIT_COUNT, type App } from '../../app/index.js';
 import { ApiError } from '../errors.js';
 import { detailSchema, errorSchema } from '../schemas.js';
 import { searchParamsSchema } from '../query.js';
 
-export { DEFAULT_WAIT_MS };
 const MARKER_HEADER = 'mailroom-marker';
 const MARKER_PATTERN = '^[0-9a-z]{1,12}$';
 

@@ -22,9 +22,6 @@ import { startWebhooks, type Webhooks } from './outbound/webhooks.js';
 import { checkConfiguredTarget } from './outbound/target-guard.js';
 import { version } from './paths.js';
 import { createSessionRegistry, type SessionRegistry } from './sessions/sessions.js';
-import { createSmtpHooks, type SmtpHooks } from './smtp/hooks.js';
-import type { MailroomSmtpOptions } from './smtp/immediate-greeting.js';
-import { tapConnection } from './smtp/session-tap.js';
 import type { MessageStore } from './store/store.js';
 
 /** Handles on the unhappy-path parts. */
@@ -34,8 +31,6 @@ export interface UnhappyPaths {
   peerModes: PeerModes;
   rejected: RejectedLog;
   sessions: SessionRegistry;
-  hooks: SmtpHooks;
-  onConnection: NonNullable<MailroomSmtpOptions['onConnection']>;
   relay: Relay;
   releases: ReleaseHistory;
   autoRelay: AutoRelay | null;
@@ -73,7 +68,6 @@ export async function buildUnhappyPaths(settings: Settings, deps: { bus: EventBu
   }
   const rejected = createRejectedLog(settings.faults.rejectedLogSize);
   const sessions = createSessionRegistry({ recentCapacity: settings.smtp.sessionsLogSize, record: settings.smtp.transcripts, maxMessages: settings.storage.maxMessages, bus });
-  const hooks = createSmtpHooks({ faults, sessions, rejected });
 
   checkOutboundTargets(settings.relay);
   const relay = createRelay({
@@ -117,8 +111,6 @@ export async function buildUnhappyPaths(settings: Settings, deps: { bus: EventBu
     peerModes: createPeerModes(faults),
     rejected,
     sessions,
-    hooks,
-    onConnection: (connection, socket) => void tapConnection(connection, socket, { sessions, hooks, rejected }),
     relay,
     releases,
     autoRelay,

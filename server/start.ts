@@ -165,8 +165,9 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
     access: { verify: smtpVerify, allowInsecureAuth: settings.security.smtpAuthAllowInsecure, allowedRecipients: settings.security.smtpAllowedRecipients },
     useCases,
     log,
-    hooks: unhappy.hooks,
-    onConnection: unhappy.onConnection,
+    sessions: unhappy.sessions,
+    rejected: unhappy.rejected,
+    faults: unhappy.faults,
   });
   smtpCounters = () => ({ ...smtp.counters });
   // POP3 (--pop3): the same credentials as SMTP or the inbox when either requires them.

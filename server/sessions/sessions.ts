@@ -2,21 +2,17 @@
 // recent closed ones (a bounded ring, rejected and empty sessions included), and the transcript
 // kept beside each stored message until the message itself goes (deleted, evicted, cleared).
 
-import type { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
 import type { EventBus } from '../events/bus.js';
 import type { Stage } from '../faults/rules.js';
+import type { DataStream, Session, TlsInfo } from '../smtp/session.js';
 import { SessionLog, entriesOut, packEntries, unpackEntries, type Entry, type TranscriptEntry } from './session-log.js';
 
-/** TLS details of a session, once encrypted. */
-export interface TlsInfo {
-  protocol: string | null;
-  cipher: string | null;
-}
+export type { TlsInfo };
 
-/** Per-connection state shared by the tap (recording) and the hooks (faults). */
+/** Per-connection state of the SMTP pipeline's steps: transcript, refusals and fault marks. */
 export interface SessionContext {
   id: string;
-  connection: SMTPConnection;
+  session: Session;
   log: SessionLog | null;
   client: string;
   clientPort: number;
@@ -31,8 +27,10 @@ export interface SessionContext {
   lastLine: string;
   /** Whether the last reply sent was a refusal (4xx/5xx): a 503 right after one is its consequence. */
   lastReplyRefused: boolean;
-  /** Set by a hook that injects a refusal, so the reply is logged with its rule. */
-  injected: { rule: { id: string; name: string }; outcome: 'reject' | 'tempfail'; enhanced?: string } | null;
+  /** Between the 354 and the reply that ends the message. */
+  inData: boolean;
+  /** The stream of the DATA in progress (its byteLength for the transcript). */
+  dataStream: DataStream | null;
   /** Marks left by rules/magic addresses for later in the session or transaction. */
   dropSession: { id: string; name: string } | null;
   slowSession: number | null;
@@ -45,6 +43,8 @@ export interface SessionContext {
   slowData: { bytesPerSecond: number; since: number } | null;
   /** True once the DATA size note was written for the current message. */
   dataNoted: boolean;
+  /** True once the transcript noted TLS (from the start on an SMTPS connection). */
+  tlsNoted: boolean;
 }
 
 /** A session as the API lists it. */
@@ -96,7 +96,7 @@ interface Kept {
 
 export interface SessionRegistry {
   readonly recording: boolean;
-  open(connection: SMTPConnection): SessionContext;
+  open(session: Session): SessionContext;
   get(id: string): SessionContext | undefined;
   close(ctx: SessionContext): void;
   /** Keeps the transcript of the message just delivered by ctx's current transaction. */
@@ -131,13 +131,6 @@ export function stageOf(command: string): Stage | null {
   }
 }
 
-function tlsOf(connection: SMTPConnection): TlsInfo | null {
-  if (!connection.secure) return null;
-  const cipher = connection.tlsOptions as { name?: string; standardName?: string; version?: string } | false;
-  const socket = connection._socket as { getProtocol?: () => string | null };
-  return { protocol: socket.getProtocol?.() ?? (cipher ? cipher.version ?? null : null), cipher: cipher ? cipher.standardName ?? cipher.name ?? null : null };
-}
-
 /** Creates the registry; `recentCapacity` closed sessions are kept, `record` turns transcripts on, at most `maxMessages` message transcripts. */
 export function createSessionRegistry(options: { recentCapacity: number; record: boolean; maxMessages: number; bus: EventBus }): SessionRegistry {
   const live = new Map<string, SessionContext>();
@@ -147,8 +140,7 @@ export function createSessionRegistry(options: { recentCapacity: number; record:
   const byMessage = new Map<string, Kept>();
 
   function info(ctx: SessionContext): SessionInfo {
-    const c = ctx.connection;
-    const user = c.session.user as unknown;
+    const s = ctx.session;
     const outcome: SessionInfo['outcome'] =
       ctx.endedAt === null ? 'open' : ctx.messages.length ? 'delivered' : ctx.rejections ? 'rejected' : ctx.quit ? 'nothing' : 'disconnected';
     return {
@@ -157,10 +149,10 @@ export function createSessionRegistry(options: { recentCapacity: number; record:
       endedAt: ctx.endedAt === null ? null : new Date(ctx.endedAt).toISOString(),
       client: { address: ctx.client, port: ctx.clientPort },
       localPort: ctx.localPort,
-      secure: Boolean(c.secure),
-      tls: tlsOf(c),
-      heloName: c.hostNameAppearsAs || '',
-      authUser: typeof user === 'string' ? user : user && typeof user === 'object' && 'user' in user ? String((user).user) : null,
+      secure: s.secure,
+      tls: s.tls,
+      heloName: s.heloName,
+      authUser: s.authUser,
       messages: ctx.messages.slice(-100),
       rejections: ctx.rejections,
       outcome,
@@ -178,14 +170,14 @@ export function createSessionRegistry(options: { recentCapacity: number; record:
 
   return {
     recording: options.record,
-    open(connection) {
+    open(session) {
       const ctx: SessionContext = {
-        id: connection.id,
-        connection,
+        id: session.id,
+        session,
         log: options.record ? new SessionLog() : null,
-        client: connection.remoteAddress,
-        clientPort: connection.remotePort,
-        localPort: connection.localPort,
+        client: session.client.address,
+        clientPort: session.client.port,
+        localPort: session.localPort,
         messages: [],
         rejections: 0,
         endedAt: null,
@@ -194,7 +186,8 @@ export function createSessionRegistry(options: { recentCapacity: number; record:
         lastCommand: '',
         lastLine: '',
         lastReplyRefused: false,
-        injected: null,
+        inData: false,
+        dataStream: null,
         dropSession: null,
         slowSession: null,
         dropTx: null,
@@ -203,6 +196,7 @@ export function createSessionRegistry(options: { recentCapacity: number; record:
         pendingMessage: null,
         slowData: null,
         dataNoted: false,
+        tlsNoted: session.secure,
       };
       live.set(ctx.id, ctx);
       return ctx;

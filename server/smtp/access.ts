@@ -1,8 +1,10 @@
-// Opt-in SMTP access control: required AUTH against a credentials list (PLAIN/LOGIN only after
-// STARTTLS unless explicitly allowed), and a recipient pattern (others get 550 5.7.1 at RCPT).
-// With nothing configured the catcher stays open: any credentials are accepted and recorded.
+// Opt-in SMTP access control, as two steps: required AUTH against a credentials list (PLAIN/LOGIN
+// only after STARTTLS unless explicitly allowed: the adapter's spec), and a recipient pattern
+// (others get 550 5.7.1 at RCPT). With nothing configured the catcher stays open: any
+// credentials are accepted and recorded.
 
-import type { SMTPServerOptions } from 'smtp-server';
+import type { StepResult } from './session.js';
+import { SmtpError } from './smtp-error.js';
 
 export interface SmtpAccessOptions {
   /** Checks credentials; null means AUTH is optional and any credentials are accepted. */
@@ -13,39 +15,19 @@ export interface SmtpAccessOptions {
   allowedRecipients: RegExp | null;
 }
 
-type AuthOptions = Pick<SMTPServerOptions, 'authOptional' | 'allowInsecureAuth' | 'onAuth'>;
+export const OPEN_ACCESS: SmtpAccessOptions = { verify: null, allowInsecureAuth: true, allowedRecipients: null };
 
-function smtpError(code: number, message: string): Error & { responseCode: number } {
-  return Object.assign(new Error(message), { responseCode: code });
-}
-
-/** The smtp-server options for the configured AUTH mode. */
-export function authOptions(access: SmtpAccessOptions): AuthOptions {
+/** The credentials step: nothing to check when AUTH is open (the username is recorded with each message). */
+export function checkCredentials(access: SmtpAccessOptions, user: string, password: string): StepResult {
   const verify = access.verify;
-  if (!verify) {
-    return {
-      authOptional: true,
-      allowInsecureAuth: true,
-      // Any credentials are accepted; the username is recorded with each message.
-      onAuth: (auth, _session, callback) => callback(null, { user: auth.username ?? '' }),
-    };
-  }
-  return {
-    authOptional: false, // MAIL before AUTH gets 530 5.7.0
-    allowInsecureAuth: access.allowInsecureAuth, // otherwise AUTH before STARTTLS gets 538 5.7.11
-    onAuth(auth, _session, callback) {
-      const user = auth.username ?? '';
-      verify(user, auth.password ?? '').then(
-        (ok) => (ok ? callback(null, { user }) : callback(smtpError(535, '5.7.8 Error: authentication failed'))),
-        (err: Error) => callback(err),
-      );
-    },
-  };
+  if (!verify) return;
+  return verify(user, password).then((ok) => {
+    if (!ok) throw new SmtpError(535, 'Error: authentication failed', { enhanced: '5.7.8' });
+  });
 }
 
-/** A recipient check, or null when every recipient is allowed. */
-export function recipientFilter(access: SmtpAccessOptions): ((address: string) => Error | null) | null {
+/** The recipient step: refuses an address outside --smtp-allowed-recipients. */
+export function checkRecipient(access: SmtpAccessOptions, address: string): void {
   const pattern = access.allowedRecipients;
-  if (!pattern) return null;
-  return (address) => (pattern.test(address) ? null : smtpError(550, `5.7.1 Error: recipient ${address} is not accepted here`));
+  if (pattern && !pattern.test(address)) throw new SmtpError(550, `Error: recipient ${address} is not accepted here`, { enhanced: '5.7.1', counter: 'rejectedRecipients' });
 }

@@ -62,6 +62,10 @@ test('a message keeps its session transcript: STARTTLS, masked AUTH, DATA by siz
   assert.ok(!everything.includes(PASSWORD), 'the password never appears');
   assert.ok(!everything.includes(Buffer.from(`\0app-user\0${PASSWORD}`).toString('base64')), 'nor the PLAIN blob');
   assert.ok(!everything.includes('unique-body-marker'), 'the body is summarised, not copied');
+  // A session that upgraded with STARTTLS still closes (smtp-server drops the plain socket's listeners at the upgrade).
+  const closed = await sessionWhenClosed(body.session.id);
+  assert.equal(closed.session.outcome, 'delivered');
+  assert.match(texts(closed.entries).at(-1)!, /^(s 221 |n connection closed by the client)/);
 });
 
 test('AUTH LOGIN continuation lines are masked; two messages on one connection get their own transactions', async () => {

@@ -75,3 +75,22 @@ test('the use-case layer imports no front door, and mail/ imports no other part'
   assert.deepEqual(show(imports.filter((i) => part(i.from) === 'app' && DOORS.includes(part(i.to)))), []);
   assert.deepEqual(show(imports.filter((i) => part(i.from) === 'mail' && part(i.to) !== 'mail')), []);
 });
+
+/** Each third-party library of the fixed stack sits behind one adapter file (DESIGN.md). */
+const ADAPTERS: Record<string, string> = { 'smtp-server': 'smtp/adapter.ts', mailparser: 'mail/parse.ts', ws: 'events/ws-feed.ts' };
+
+test('each library of the stack is imported by exactly its one adapter file', () => {
+  for (const [library, adapter] of Object.entries(ADAPTERS)) {
+    const importers = sourceFiles(SERVER)
+      .filter((f) => importsOf(readFileSync(f, 'utf8')).some((spec) => spec === library || spec.startsWith(`${library}/`)))
+      .map((f) => relative(SERVER, f));
+    assert.deepEqual(importers, [adapter], `${library} is imported by ${importers.join(', ')}`);
+  }
+});
+
+test('docs/architecture.md names every step of the SMTP pipeline', async () => {
+  const { PIPELINE_STEPS } = await import('../../server/smtp/pipeline.js');
+  const doc = readFileSync(join(SERVER, '..', 'docs', 'architecture.md'), 'utf8');
+  const missing = Object.entries(PIPELINE_STEPS).flatMap(([point, steps]) => steps.filter((step) => !doc.includes(`\`${step}\``)).map((step) => `${point}: ${step}`));
+  assert.deepEqual(missing, []);
+});

@@ -1,11 +1,9 @@
 // Full parses are derived from raw bytes on demand (the store keeps only a small view); a tiny
-// LRU saves re-parsing while a user clicks through one message's tabs. The common shapes of
-// application mail are read by the synchronous fast parser, which gives exactly mailparser's
-// result for them at a fraction of the cost and without yielding across ticks (the wait answer
-// and the detail route were queueing behind mailparser under load); the rest goes to mailparser.
+// LRU saves re-parsing while a user clicks through one message's tabs. mail/parse.ts reads the
+// common shapes of application mail with its synchronous fast path, without yielding across ticks
+// (the wait answer and the detail route were queueing behind mailparser under load).
 
 import { parseMessage, type ParsedMessage } from '../mail/parse.js';
-import { quickParse } from '../mail/quick-view.js';
 import type { StoredMessage } from '../mail/types.js';
 
 const MAX_ENTRIES = 32;
@@ -17,9 +15,7 @@ export interface ParsedCache {
 }
 
 async function parse(readRaw: () => Promise<Buffer>, inlineImages: boolean): Promise<ParsedMessage> {
-  const raw = await readRaw();
-  const quick = quickParse(raw, { html: true, inlineImages });
-  return quick ? Promise.resolve(quick) : parseMessage(raw, { inlineImages });
+  return parseMessage(await readRaw(), { inlineImages });
 }
 
 /** Creates an LRU of parsed messages keyed by id and variant (ids are never reused, so no invalidation). */

@@ -3,6 +3,7 @@
 
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
+import { removeHeader, splitHeader } from '../mail/raw-headers.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -12,9 +13,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * UTF-8 are read as latin1, one character per byte.
  */
 function headerSection(data: Buffer): string {
-  const prefix = data.subarray(0, 256 * 1024); // headers past 256 KiB are not addresses we need
-  const ends = [prefix.indexOf('\n\n'), prefix.indexOf('\n\r\n')].filter((i) => i !== -1);
-  const head = ends.length ? prefix.subarray(0, Math.min(...ends)) : prefix;
+  const head = data.subarray(0, splitHeader(data, 256 * 1024).headEnd); // headers past 256 KiB are not addresses we need
   let text: string;
   try {
     text = utf8.decode(head);
@@ -64,12 +63,7 @@ export function envelopeFromHeaders(data: Buffer): { from: string; to: string[] 
 
 /** The message without its Bcc header field(s) (what sendmail -t sends). */
 export function withoutBcc(data: Buffer): Buffer {
-  const text = data.toString('latin1');
-  const end = text.search(/\r?\n\r?\n/);
-  const head = end === -1 ? text : text.slice(0, end);
-  const rest = end === -1 ? '' : text.slice(end);
-  const kept = head.replace(/^bcc:.*(?:\r?\n[ \t].*)*(?:\r?\n|$)/gim, '');
-  return Buffer.from(kept + rest, 'latin1');
+  return removeHeader(data, 'bcc');
 }
 
 /** One message read from a file. */

@@ -1,10 +1,19 @@
-// The only importer of mailparser: raw bytes -> parsed message. Parsing is bounded (header size,
-// MIME node count, HTML length, time) and never throws: a message that cannot be parsed comes back
-// with parseError set, and the caller keeps the raw bytes regardless.
+// The one MIME parser interface: raw bytes -> parsed message, and the only importer of mailparser.
+// The common shapes of application mail (text, text+html, base64 attachments) are read by the fast
+// path (quick-view.ts: native decoding, synchronous, exactly mailparser's result for what it takes;
+// test/unit/quick-view*.test.ts hold it to that, the SpamAssassin corpus included); everything
+// else goes to mailparser. Parsing is bounded (header size, MIME node count, HTML length, time) and
+// never throws: a message that cannot be parsed comes back with parseError set, and the caller
+// keeps the raw bytes regardless.
 
 import { simpleParser, type AddressObject, type Attachment, type ParsedMail } from 'mailparser';
-import libmime from 'libmime';
-import type { Address, Header, PartInfo } from './types.js';
+import { decodeHeaderLine, type ParsedMessage, type ParsedPart } from './parsed.js';
+import { quickParse } from './quick-view.js';
+import { splitHeader } from './raw-headers.js';
+import type { Address } from './types.js';
+
+export type { ParsedMessage, ParsedPart } from './parsed.js';
+export { decodeWords, headerParam } from './parsed.js';
 
 /** Bounds on the work one message may cost the parser. */
 export interface ParseLimits {
@@ -25,36 +34,30 @@ export const DEFAULT_PARSE_LIMITS: ParseLimits = {
   timeoutMs: 5000,
 };
 
-/** A part with its decoded bytes. */
-export interface ParsedPart extends PartInfo {
-  content: Buffer;
-}
-
-/** Everything derived from the raw bytes. */
-export interface ParsedMessage {
-  headers: Header[];
-  from: Address | null;
-  to: Address[];
-  cc: Address[];
-  bcc: Address[];
-  replyTo: Address[];
-  subject: string;
-  date: string | null;
-  messageId: string | null;
-  text: string | null;
-  html: string | null;
-  parts: ParsedPart[];
-  parseError: string | null;
-}
-
 export interface ParseOptions {
   /** Replace cid: links in the HTML with data: URLs (for the preview); costs memory, so off at ingest. */
   inlineImages?: boolean;
+  /**
+   * Decode the html (default true). Ingest turns it off: the stored view reads the html only when
+   * there is no text part, and the fast path takes only messages with one (mailparser's result
+   * always has the html).
+   */
+  html?: boolean;
+  /** Skip the fast path (tests that compare the two; the full parse of a message in doubt). */
+  fastPath?: boolean;
   limits?: ParseLimits;
 }
 
 /** Parse raw message bytes; never rejects. */
 export async function parseMessage(raw: Buffer, options: ParseOptions = {}): Promise<ParsedMessage> {
+  if (options.fastPath !== false) {
+    const quick = quickParse(raw, { html: options.html ?? true, inlineImages: options.inlineImages });
+    if (quick) return quick;
+  }
+  return parseWithMailparser(raw, options);
+}
+
+async function parseWithMailparser(raw: Buffer, options: ParseOptions): Promise<ParsedMessage> {
   const limits = options.limits ?? DEFAULT_PARSE_LIMITS;
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -128,44 +131,6 @@ function addresses(value: AddressObject | AddressObject[] | undefined): Address[
   return out;
 }
 
-/**
- * libmime.decodeWords, skipped when it cannot change anything: each of its rewrites needs an
- * encoded word ("=?") or its own join marker. Most header values have neither, and the five
- * regex passes were ~3% of ingest CPU (bench profile).
- */
-/** A parameter of a structured header value (RFC 2045/2231, continuations and charsets decoded), or null. */
-export function headerParam(value: string | undefined, name: string): string | null {
-  if (!value) return null;
-  try {
-    const v = libmime.parseHeaderValue(value).params[name.toLowerCase()];
-    return typeof v === 'string' && v ? decodeWords(v) : null;
-  } catch {
-    return null;
-  }
-}
-
-export function decodeWords(value: string): string {
-  if (!value.includes('=?') && !value.includes('__\x00JOIN')) return value;
-  return libmime.decodeWords(value);
-}
-
-function safeDecodeWords(value: string): string {
-  try {
-    return decodeWords(value);
-  } catch {
-    return value;
-  }
-}
-
-/** "Subject: =?UTF-8?Q?hi?=\r\n folded" -> { name: "Subject", value: "hi folded" }. */
-export function decodeHeaderLine(line: string): Header {
-  const colon = line.indexOf(':');
-  const name = colon === -1 ? line.trim() : line.slice(0, colon).trim();
-  const rawValue = colon === -1 ? '' : line.slice(colon + 1);
-  const unfolded = rawValue.replace(/\r?\n[ \t]*/g, ' ').trim();
-  return { name, value: safeDecodeWords(unfolded) };
-}
-
 const FALLBACK_HEAD_BYTES = 64 * 1024; // enough for the usual headers of a message mailparser refused
 
 /**
@@ -173,9 +138,7 @@ const FALLBACK_HEAD_BYTES = 64 * 1024; // enough for the usual headers of a mess
  * directly from the raw bytes (bounded), decoded where possible.
  */
 function fallbackParse(raw: Buffer, parseError: string): ParsedMessage {
-  const head = raw.subarray(0, FALLBACK_HEAD_BYTES).toString('latin1');
-  const end = head.search(/\r?\n\r?\n/);
-  const block = end === -1 ? head : head.slice(0, end);
+  const block = raw.toString('latin1', 0, splitHeader(raw, FALLBACK_HEAD_BYTES).headEnd);
   const lines = block.split(/\r?\n(?![ \t])/).filter((l) => /^[!-9;-~]+:/.test(l));
   const headers = lines.map((l) => decodeHeaderLine(Buffer.from(l, 'latin1').toString('utf8')));
   const get = (name: string) => headers.find((h) => h.name.toLowerCase() === name)?.value ?? '';

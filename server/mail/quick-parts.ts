@@ -4,7 +4,7 @@
 
 import { createHash } from 'node:crypto';
 import libmime from 'libmime';
-import type { ParsedPart } from './parse.js';
+import type { ParsedPart } from './parsed.js';
 
 const MAX_TEXT_BYTES = 4 * 1024 * 1024; // a bigger text part goes to mailparser (the search view keeps 512K chars)
 

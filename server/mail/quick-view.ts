@@ -3,12 +3,14 @@
 // read straight from the raw bytes with native decoding, at a small fraction of a full MIME parse
 // (bench profile: mailparser was ~35% of ingest CPU at 2 KB and ~3 ms per 100 KB message, and it
 // yields across ticks, which held the long-poll wait answer back under load). Anything outside
-// those shapes, or any doubt, returns null and the caller parses with mailparser (mail/parse.ts);
-// a differential test checks that both give the same parse for every shape this accepts.
+// those shapes, or any doubt, returns null and parse.ts (the one interface, which calls this
+// first) parses with mailparser; differential tests check that both give the same parse for every
+// message this accepts, from the common shapes to the whole SpamAssassin corpus.
 
 import libmime from 'libmime';
-import { decodeHeaderLine, decodeWords, type ParsedMessage, type ParsedPart } from './parse.js';
+import { decodeHeaderLine, decodeWords, type ParsedMessage, type ParsedPart } from './parsed.js';
 import { attachmentOf, Bail, one, textOf, type Node } from './quick-parts.js';
+import { splitHeader } from './raw-headers.js';
 import type { Address } from './types.js';
 
 const MAX_HEADER_BYTES = 64 * 1024; // larger header blocks are unusual: let the full parser bound them
@@ -32,13 +34,11 @@ function parseHeaderBlock(block: Buffer): { headers: Map<string, string[]>; line
 }
 
 function splitHead(raw: Buffer): { head: Buffer; body: Buffer } | null {
-  const end = raw.indexOf('\r\n\r\n');
-  if (end === -1) {
-    // headers only, no body: common for tiny test mails, but rare enough to hand on
-    return null;
-  }
-  if (end > MAX_HEADER_BYTES || raw.subarray(0, end).includes('\n\n')) return null;
-  return { head: raw.subarray(0, end), body: raw.subarray(end + 4) };
+  const split = splitHeader(raw, MAX_HEADER_BYTES + 4);
+  // No empty line (headers only: common for tiny test mails, but rare enough to hand on), an
+  // empty header, or bare LF line breaks around it: the full parser's.
+  if (!split.found || split.headEnd === 0 || split.headEnd > MAX_HEADER_BYTES || split.bodyStart - split.headEnd !== 4) return null;
+  return { head: raw.subarray(0, split.headEnd), body: raw.subarray(split.bodyStart) };
 }
 
 function toNode(raw: Buffer): Node | null {

@@ -1,19 +1,47 @@
-// Header access on raw bytes, without a MIME parser: find the header block, read a header's
-// unfolded values, or remove a header while leaving every other byte exactly as it was.
+// Header access on raw bytes, without a MIME parser: the one header/body split (every reader of
+// raw mail uses it), a header's unfolded values, or the message without a header, every other
+// byte exactly as it was.
 
 const MAX_HEADER_BLOCK = 1024 * 1024; // mailsplit's own header limit: nothing valid is longer
 
-/** Length of the header block including the blank line that ends it (the whole input if none). */
-export function headerBlockLength(raw: Buffer): number {
-  const limit = Math.min(raw.length, MAX_HEADER_BLOCK);
-  if (raw.length >= 2 && raw[0] === 0x0d && raw[1] === 0x0a) return 2; // no headers at all
-  if (raw.length >= 1 && raw[0] === 0x0a) return 1;
-  for (let i = 0; i < limit; i++) {
-    if (raw[i] !== 0x0a) continue;
-    if (raw[i + 1] === 0x0a) return i + 2;
-    if (raw[i + 1] === 0x0d && raw[i + 2] === 0x0a) return i + 3;
+/** Where a message's header section ends. */
+export interface HeaderSplit {
+  /** The header lines end here (before the line break of the last one). */
+  headEnd: number;
+  /** The body starts here (after the empty line). */
+  bodyStart: number;
+  /** False when no empty line came within the limit: the whole input (up to it) is header. */
+  found: boolean;
+}
+
+/**
+ * The one header/body split for raw mail: the header ends at the first empty line, its line
+ * breaks CRLF or bare LF (as mailparser reads them); a message starting with an empty line has no
+ * header. Hops from line feed to line feed with the native indexOf.
+ */
+function scan(length: number, nextLf: (from: number) => number, code: (i: number) => number): HeaderSplit {
+  if (code(0) === 0x0a) return { headEnd: 0, bodyStart: 1, found: true };
+  if (code(0) === 0x0d && code(1) === 0x0a) return { headEnd: 0, bodyStart: 2, found: true };
+  for (let i = nextLf(0); i !== -1 && i < length; i = nextLf(i + 1)) {
+    const after = code(i + 1) === 0x0a ? 2 : code(i + 1) === 0x0d && code(i + 2) === 0x0a ? 3 : 0;
+    if (after) return { headEnd: code(i - 1) === 0x0d ? i - 1 : i, bodyStart: i + after, found: true };
   }
-  return limit;
+  return { headEnd: length, bodyStart: length, found: false };
+}
+
+/** The header/body split of raw bytes, looking no further than `limit` bytes. */
+export function splitHeader(raw: Buffer, limit = MAX_HEADER_BLOCK): HeaderSplit {
+  return scan(Math.min(raw.length, limit), (from) => raw.indexOf(0x0a, from), (i) => raw[i] ?? -1);
+}
+
+/** The same split over text (a message already decoded to a string). */
+export function splitHeaderText(text: string, limit = MAX_HEADER_BLOCK): HeaderSplit {
+  return scan(Math.min(text.length, limit), (from) => text.indexOf('\n', from), (i) => text.charCodeAt(i));
+}
+
+/** Length of the header block including the blank line that ends it (the whole input, up to 1 MiB, if none). */
+export function headerBlockLength(raw: Buffer): number {
+  return splitHeader(raw).bodyStart;
 }
 
 /** Splits the header block into physical-line groups, one per header field (continuations folded in). */

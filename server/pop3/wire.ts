@@ -2,6 +2,8 @@
 // more, the body ends with CRLF, then ".\r\n". Works on the raw bytes, so a message goes out
 // byte for byte as SMTP received it, only dot-stuffed.
 
+import { splitHeader } from '../mail/raw-headers.js';
+
 const DOT = 0x2e;
 const LF = 0x0a;
 const TERMINATOR = Buffer.from('.\r\n');
@@ -30,15 +32,9 @@ export function textLines(first: string, lines: readonly string[]): Buffer {
 
 /** The header and the first `count` body lines of a message (TOP). */
 export function top(raw: Buffer, count: number): Buffer {
-  // The header ends at the first empty line (CRLF CRLF, or bare LF LF).
-  let end = -1;
-  for (let i = 0; i < raw.length - 1; i++) {
-    if (raw[i] === LF && (raw[i + 1] === LF || (raw[i + 1] === 0x0d && raw[i + 2] === LF))) {
-      end = raw[i + 1] === LF ? i + 2 : i + 3;
-      break;
-    }
-  }
-  if (end === -1) return raw; // no body: the whole message is header
+  const split = splitHeader(raw, raw.length);
+  if (!split.found) return raw; // no body: the whole message is header
+  const end = split.bodyStart;
   let at = end;
   for (let n = 0; n < count && at < raw.length; n++) {
     const next = raw.indexOf(LF, at);

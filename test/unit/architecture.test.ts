@@ -94,3 +94,8 @@ test('docs/architecture.md names every step of the SMTP pipeline', async () => {
   const missing = Object.entries(PIPELINE_STEPS).flatMap(([point, steps]) => steps.filter((step) => !doc.includes(`\`${step}\``)).map((step) => `${point}: ${step}`));
   assert.deepEqual(missing, []);
 });
+
+test('one MIME parser interface: only mail/parse.ts reaches the fast path', () => {
+  const fast = imports.filter((i) => i.to === 'mail/quick-view.js' || i.to === 'mail/quick-parts.js').filter((i) => !i.from.startsWith('mail/quick-'));
+  assert.deepEqual(show(fast), ['mail/parse.ts imports mail/quick-view.js']);
+});

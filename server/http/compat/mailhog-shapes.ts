@@ -6,6 +6,7 @@
 
 import type { MailEvent } from '../../events/bus.js';
 import type { StoredMessage } from '../../mail/types.js';
+import { splitHeaderText } from '../../mail/raw-headers.js';
 import type { App } from '../../app/index.js';
 
 export interface MailhogPath {
@@ -56,11 +57,11 @@ function sortedHeaders(map: Map<string, string[]>): Record<string, string[]> {
 
 /** MailHog's ContentFromString: headers (last value wins, folded lines appended raw) + body. */
 export function contentFromString(data: string): { headers: Map<string, string[]>; body: string; size: number } {
-  const split = /\r?\n\r?\n/.exec(data);
-  if (!split) return { headers: new Map(), body: data, size: byteLength(data) };
+  const split = splitHeaderText(data);
+  if (!split.found) return { headers: new Map(), body: data, size: byteLength(data) };
   const headers = new Map<string, string[]>();
   let last: string | null = null;
-  for (const line of data.slice(0, split.index).split(/\r?\n/)) {
+  for (const line of data.slice(0, split.headEnd).split(/\r?\n/)) {
     if ((line.startsWith(' ') || line.startsWith('\t')) && last !== null) {
       const values = headers.get(last)!;
       values[values.length - 1] += line;
@@ -71,7 +72,7 @@ export function contentFromString(data: string): { headers: Map<string, string[]
     last = line.slice(0, sep);
     headers.set(last, [line.slice(sep + 2)]);
   }
-  return { headers, body: data.slice(split.index + split[0].length), size: byteLength(data) };
+  return { headers, body: data.slice(split.bodyStart), size: byteLength(data) };
 }
 
 function boundaryOf(contentType: string): string | null {

@@ -49,10 +49,10 @@ export interface ParseOptions {
 }
 
 /** Parse raw message bytes; never rejects. */
-export async function parseMessage(raw: Buffer, options: ParseOptions = {}): Promise<ParsedMessage> {
+export function parseMessage(raw: Buffer, options: ParseOptions = {}): Promise<ParsedMessage> {
   if (options.fastPath !== false) {
     const quick = quickParse(raw, { html: options.html ?? true, inlineImages: options.inlineImages });
-    if (quick) return quick;
+    if (quick) return Promise.resolve(quick);
   }
   return parseWithMailparser(raw, options);
 }

@@ -28,27 +28,8 @@ import { SMTPServer, type SMTPServerDataStream, type SMTPServerOptions, type SMT
 import { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
 import type { HostPort } from '../config-values.js';
 import { SmtpError } from './smtp-error.js';
-import type { CommandLine, Session, SmtpHandlers, StepResult, TlsInfo, Transaction } from './session.js';
-
-/** What one listener is, in our terms. */
-export interface SmtpServerSpec {
-  /** Implicit TLS (SMTPS) rather than plain with optional STARTTLS. */
-  secure: boolean;
-  tls: { key: string; cert: string } | null;
-  starttls: boolean;
-  hostname: string;
-  maxMessageSize: number;
-  maxRecipients: number;
-  maxConnections: number;
-  maxCommandLength: number;
-  idleTimeout: number;
-  /** Absolute limit on one connection's life, in ms. */
-  sessionTimeout: number;
-  /** MAIL before a successful AUTH gets 530. */
-  authRequired: boolean;
-  /** PLAIN/LOGIN allowed before STARTTLS. */
-  allowInsecureAuth: boolean;
-}
+import type { CommandLine, ReplyOut, Session, SmtpHandlers, SmtpServerSpec, TlsInfo, Transaction } from './session.js';
+import { coalesce, replyText, settle } from './reply-wire.js';
 
 export interface SmtpServerHandle {
   listen(at: HostPort): Promise<number>;
@@ -60,17 +41,17 @@ const ENHANCED_CODE = /^[245]\.\d{1,3}\.\d{1,3} /;
 
 type SocketOptions = ConstructorParameters<typeof SMTPConnection>[2];
 
-function replyText(code: number, data: string | string[] | null | undefined, enhanced: string): string {
-  const prefix = enhanced ? ` ${enhanced}` : '';
-  if (Array.isArray(data)) return data.map((line, i) => `${code}${i < data.length - 1 ? '-' : ' '}${enhanced ? enhanced + ' ' : ''}${line}`).join('\n');
-  return `${code}${prefix}${data ? ' ' + data : ''}`;
-}
+/** The reply being sent, one object per connection reused for every reply (valid during the handler call). */
+class OutgoingReply implements ReplyOut {
+  code = 0;
+  data: string | string[] | null | undefined = undefined;
+  context: string | false | undefined = undefined;
+  error: SmtpError | null = null;
+  constructor(readonly enhancedCode: (code: number, context: string | false | undefined) => string) {}
 
-/** Corks the socket until the next turn of the event loop (see 3. above); end() flushes what is held. */
-function coalesce(socket: Socket | undefined): void {
-  if (!socket || socket.writableCorked > 0 || socket.destroyed) return;
-  socket.cork();
-  setImmediate(() => socket.uncork());
+  text(): string {
+    return replyText(this.code, this.data, this.enhancedCode(this.code, this.context));
+  }
 }
 
 /** Our Session over one connection: reads the library's state through getters, stores none on it. */
@@ -86,10 +67,12 @@ class AdaptedSession implements Session {
   /** STARTTLS was answered 220 and the handshake has not completed yet. */
   upgrading = false;
   deadline: NodeJS.Timeout | null = null;
+  readonly out: OutgoingReply;
   readonly #connection: MailroomConnection;
 
   constructor(connection: MailroomConnection) {
     this.#connection = connection;
+    this.out = new OutgoingReply((code, context) => connection._getEnhancedStatusCode(code, context));
     this.id = connection.id;
     this.client = { address: connection.remoteAddress, port: connection.remotePort };
     this.localPort = connection.localPort;
@@ -142,21 +125,6 @@ class AdaptedSession implements Session {
   }
 }
 
-/** Answers a library callback from a step: never synchronously (see onMailFrom below). */
-function settle(session: AdaptedSession, run: () => StepResult, callback: (err?: Error | null) => void): void {
-  let result: StepResult;
-  try {
-    result = run();
-  } catch (err) {
-    return process.nextTick(callback, session.refusal(err));
-  }
-  if (!result) return process.nextTick(callback);
-  result.then(
-    () => callback(),
-    (err: unknown) => callback(session.refusal(err)),
-  );
-}
-
 class MailroomConnection extends SMTPConnection {
   readonly adapted: AdaptedSession;
   readonly #handlers: SmtpHandlers;
@@ -174,7 +142,7 @@ class MailroomConnection extends SMTPConnection {
     const maxClients = this.#server.options.maxClients;
     this._setListeners(() => {
       if (maxClients && this.#server.connections.size > maxClients) {
-        this.send(421, `4.7.0 ${this.name} Too many connected clients, try again in a moment`, false);
+        this.adapted.reply(new SmtpError(421, `${this.name} Too many connected clients, try again in a moment`, { enhanced: '4.7.0' }));
         return;
       }
       this.connectionReady();
@@ -193,13 +161,16 @@ class MailroomConnection extends SMTPConnection {
       s.greeted = true;
     }
     s.inAuthExchange = code === 334;
-    const text = () => replyText(code, data, this._getEnhancedStatusCode(code, context));
-    let error: SmtpError | null = null;
+    const out = s.out;
+    out.code = code;
+    out.data = data;
+    out.context = context;
+    out.error = null;
     if (code >= 400) {
-      error = s.pending?.code === code ? s.pending : SmtpError.fromReply(code, text());
+      out.error = s.pending?.code === code ? s.pending : SmtpError.fromReply(code, out.text());
       s.pending = null;
     }
-    this.#handlers.reply(s, { code, text, error });
+    this.#handlers.reply(s, out);
     super.send(code, data, context);
   }
 
@@ -209,12 +180,7 @@ class MailroomConnection extends SMTPConnection {
     const line = command.toString();
     const sp = line.indexOf(' ');
     const continuation = s.inAuthExchange;
-    const cmd: CommandLine = {
-      name: continuation ? 'AUTH' : (sp === -1 ? line : line.slice(0, sp)).toUpperCase(),
-      line,
-      continuation,
-      arg: sp === -1 ? '' : line.slice(sp + 1).trim(),
-    };
+    const cmd: CommandLine = { name: continuation ? 'AUTH' : (sp === -1 ? line : line.slice(0, sp)).toUpperCase(), line, continuation };
     // Steps see only lines the library would act on: not before the greeting, not mid-handshake.
     const verdict = s.greeted && !s.upgrading ? this.#handlers.command(s, cmd) : null;
     if (!verdict) return super._onCommand(command, callback);
@@ -248,7 +214,7 @@ class MailroomServer extends SMTPServer {
     this.connections.add(connection);
     connection.on('error', (err: Error) => this.emit('error', err));
     this.#handlers.open(session);
-    session.deadline = setTimeout(() => connection.send(421, 'Error: session time limit exceeded, closing connection'), this.#sessionTimeout);
+    session.deadline = setTimeout(() => session.reply(new SmtpError(421, 'Error: session time limit exceeded, closing connection')), this.#sessionTimeout);
     session.deadline.unref();
     connection.init();
   }

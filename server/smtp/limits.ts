@@ -48,14 +48,15 @@ export function createLimits(options: { maxMessageSize: number; maxConnectionsPe
       // Back-pressure instead of memory growth: a transient refusal the client retries.
       if (!budget.canStart(Math.min(declaredSize, maxMessageSize))) throw busy();
     },
-    async readMessage(stream) {
-      const read = await readMessage(stream, maxMessageSize, budget);
-      if ('rejected' in read && read.rejected === 'busy') throw new SmtpError(451, 'Error: too much mail in flight, try again later', { enhanced: '4.3.1', counter: 'rejectedBusy' });
-      if ('rejected' in read || stream.sizeExceeded) {
-        if ('raw' in read) read.release();
-        throw new SmtpError(552, `Error: message exceeds fixed maximum message size ${maxMessageSize}`, { counter: 'rejectedSize' });
-      }
-      return read;
+    readMessage(stream) {
+      return readMessage(stream, maxMessageSize, budget).then((read) => {
+        if ('rejected' in read && read.rejected === 'busy') throw new SmtpError(451, 'Error: too much mail in flight, try again later', { enhanced: '4.3.1', counter: 'rejectedBusy' });
+        if ('rejected' in read || stream.sizeExceeded) {
+          if ('raw' in read) read.release();
+          throw new SmtpError(552, `Error: message exceeds fixed maximum message size ${maxMessageSize}`, { counter: 'rejectedSize' });
+        }
+        return read;
+      });
     },
   };
 }

@@ -22,7 +22,7 @@ import type { Envelope } from '../mail/types.js';
 import type { SessionContext, SessionRegistry } from '../sessions/sessions.js';
 import { checkCredentials, checkRecipient, OPEN_ACCESS, type SmtpAccessOptions } from './access.js';
 import { createFaultSteps } from './fault-steps.js';
-import { createLimits } from './limits.js';
+import { createLimits, type Limits } from './limits.js';
 import { createReceiptLog } from './receipt-log.js';
 import { AbortedMessageError } from './receive.js';
 import { createRefusalRecorder } from './refusals.js';
@@ -78,6 +78,9 @@ function then(first: StepResult, next: () => StepResult): StepResult {
   return first ? first.then(next) : next();
 }
 
+type StoredIncoming = Awaited<ReturnType<App['storeIncoming']>>;
+type Received = Awaited<ReturnType<Limits['readMessage']>>;
+
 function envelopeOf(session: Session): Envelope {
   const tx = session.transaction;
   return { mailFrom: tx.mailFrom ?? '', rcptTo: [...tx.rcptTo], remoteAddress: session.client.address, heloName: session.heloName, authUser: session.authUser, secure: session.secure };
@@ -99,24 +102,42 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   const contexts = new WeakMap<Session, SessionContext>();
   const ctxOf = (session: Session) => contexts.get(session)!;
 
-  /** The data steps; resolves with the 250 text, or null when a fault closed the connection instead. */
+  /** delivered: the session's transcript keeps the message, the counters and the receipt log count it. */
+  function delivered(ctx: SessionContext, raw: Buffer, envelope: Envelope, stored: StoredIncoming): void {
+    ctx.messages.push(stored.id);
+    ctx.pendingMessage = stored.id;
+    counters.accepted++;
+    counters.acceptedBytes += raw.length;
+    receipts.received({ id: stored.id, from: envelope.mailFrom, to: envelope.rcptTo.length > 3 ? `${envelope.rcptTo.length} recipients` : envelope.rcptTo, size: raw.length, parseError: stored.view.parseError ?? undefined });
+  }
+
+  /** A failure in parse, route or store as the reply it gets. */
+  function storeFailure(err: unknown): SmtpError {
+    if (err instanceof SmtpError) return err;
+    if (err instanceof DomainError && err.kind === 'too-large') return new SmtpError(552, `Error: ${err.message}`, { counter: 'rejectedSize' });
+    log.error({ err }, 'failed to store message');
+    return new SmtpError(451, 'Temporary failure storing the message, try again', { counter: 'errors' });
+  }
+
+  /** The data steps in order; resolves with the 250 text, or null when a fault closed the connection instead. */
   async function data(ctx: SessionContext, stream: DataStream): Promise<string | null> {
+    // faults.slow, then read: the bytes within the size cap and the in-flight budget
     ctx.dataStream = stream;
     faults.dataStart(ctx, stream);
-    let read: Awaited<ReturnType<typeof limits.readMessage>>;
+    let received: Received;
     try {
-      read = await limits.readMessage(stream);
+      received = await limits.readMessage(stream);
     } catch (err) {
       if (err instanceof AbortedMessageError) throw new SmtpError(451, 'Message not received in full', { counter: 'aborted' });
       throw err;
     }
-    const { raw } = read;
+    const { raw } = received;
     noteMessageBytes(ctx, raw.length);
     const envelope = envelopeOf(ctx.session);
-    let stored: Awaited<ReturnType<App['storeIncoming']>>;
+    let stored: StoredIncoming;
     try {
       const incoming = await useCases.prepareIncoming(raw, envelope); // parse, route to an inbox, tags
-      const decided = faults.dataEnd(ctx, envelope, incoming.view.subject, raw, incoming.inbox);
+      const decided = faults.dataEnd(ctx, envelope, incoming.view.subject, raw, incoming.inbox); // faults.data
       if (decided) {
         const outcome = await decided;
         if (outcome.kind === 'drop') return `Ok: queued as ${outcome.id}`;
@@ -124,19 +145,11 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       }
       stored = await useCases.storeIncoming(incoming); // store, then publish on the bus
     } catch (err) {
-      if (err instanceof SmtpError) throw err;
-      if (err instanceof DomainError && err.kind === 'too-large') throw new SmtpError(552, `Error: ${err.message}`, { counter: 'rejectedSize' });
-      log.error({ err }, 'failed to store message');
-      throw new SmtpError(451, 'Temporary failure storing the message, try again', { counter: 'errors' });
+      throw storeFailure(err);
     } finally {
-      read.release(); // stored, dropped or failed: the bytes no longer count as in flight
+      received.release(); // stored, dropped or failed: the bytes no longer count as in flight
     }
-    // delivered
-    ctx.messages.push(stored.id);
-    ctx.pendingMessage = stored.id;
-    counters.accepted++;
-    counters.acceptedBytes += raw.length;
-    receipts.received({ id: stored.id, from: envelope.mailFrom, to: envelope.rcptTo.length > 3 ? `${envelope.rcptTo.length} recipients` : envelope.rcptTo, size: raw.length, parseError: stored.view.parseError ?? undefined });
+    delivered(ctx, raw, envelope, stored);
     return `Ok: queued as ${stored.id}`;
   }
 
@@ -153,7 +166,8 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       const ctx = ctxOf(session);
       recordCommand(ctx, command);
       if (command.continuation || (command.name !== 'EHLO' && command.name !== 'HELO')) return null;
-      return faults.ehlo(ctx, command.arg);
+      const sp = command.line.indexOf(' ');
+      return faults.ehlo(ctx, sp === -1 ? '' : command.line.slice(sp + 1).trim());
     },
     reply(session, reply) {
       const ctx = ctxOf(session);

@@ -42,11 +42,9 @@ export interface CommandLine {
   readonly name: string;
   readonly line: string;
   readonly continuation: boolean;
-  /** The argument after the verb, trimmed. */
-  readonly arg: string;
 }
 
-/** A reply as it goes out: the code and, on demand, the text exactly as written. */
+/** A reply as it goes out: the code and, on demand, the text exactly as written (read it during the call: the object is reused). */
 export interface ReplyOut {
   readonly code: number;
   text(): string;
@@ -68,6 +66,26 @@ export type StepResult = void | Promise<void>;
 
 /** What a command step decides before the library handles the line: go on, refused, or the connection was closed. */
 export type CommandVerdict = null | Promise<'proceed' | 'answered' | 'closed'>;
+
+/** What one listener is, in our terms. */
+export interface SmtpServerSpec {
+  /** Implicit TLS (SMTPS) rather than plain with optional STARTTLS. */
+  secure: boolean;
+  tls: { key: string; cert: string } | null;
+  starttls: boolean;
+  hostname: string;
+  maxMessageSize: number;
+  maxRecipients: number;
+  maxConnections: number;
+  maxCommandLength: number;
+  idleTimeout: number;
+  /** Absolute limit on one connection's life, in ms. */
+  sessionTimeout: number;
+  /** MAIL before a successful AUTH gets 530. */
+  authRequired: boolean;
+  /** PLAIN/LOGIN allowed before STARTTLS. */
+  allowInsecureAuth: boolean;
+}
 
 /** The calls the adapter makes, one per point of an SMTP session. */
 export interface SmtpHandlers {

@@ -4,8 +4,9 @@
 
 import type { Logger } from '../log.js';
 import type { HostPort } from '../config-values.js';
-import { createSmtpServer, type SmtpServerHandle, type SmtpServerSpec } from './adapter.js';
+import { createSmtpServer, type SmtpServerHandle } from './adapter.js';
 import { createPipeline, type PipelineOptions, type SmtpCounters } from './pipeline.js';
+import type { SmtpServerSpec } from './session.js';
 import type { TlsMaterial } from './tls.js';
 
 export type { SmtpCounters } from './pipeline.js';

@@ -13,6 +13,9 @@
 //   --profile            write a CPU profile per server process to bench-results/profiles/
 //   --node-arg A         a node/V8 flag for every server process (repeatable), e.g.
 //                        --node-arg --heap-growing-percent=25
+//   --baseline DIR       ingest rows before and after in one run: DIR is another checkout, built
+//                        (e.g. git worktree add /tmp/base HEAD~3 && cd /tmp/base && npm ci && npm run build);
+//                        each shape runs against both builds alternately, --rounds times (default 3)
 
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,6 +25,7 @@ import { feedLatency, type FeedResult } from './feed.js';
 import { greetingLatency } from './greeting.js';
 import { growth, type GrowthResult } from './growth.js';
 import { ingestRow, ingestShapes, nodemailerPoolRow, type IngestRow } from './ingest.js';
+import { baselineStart, ingestAB } from './ingest-ab.js';
 import { serverBuild, startServerProcess, type ServerProcessOptions } from './server-process.js';
 import { findSmtpSource } from './smtp-source.js';
 import { fmt, MB } from './stats.js';
@@ -33,7 +37,7 @@ const ROOT = new URL('../../', import.meta.url).pathname;
 const GROUPS = ['startup', 'ingest', 'nodemailer', 'pop3', 'growth', 'api', 'ui', 'feed', 'greeting'] as const;
 
 function args(argv: string[]) {
-  const o = { quick: false, only: new Set<string>(GROUPS), client: 'auto', logLevel: 'info', cap: 100_000, uiSelector: DEFAULT_ROW_SELECTOR, profile: false, nodeArgs: [] as string[], set: {} as Record<string, unknown> };
+  const o = { quick: false, only: new Set<string>(GROUPS), client: 'auto', logLevel: 'info', cap: 100_000, uiSelector: DEFAULT_ROW_SELECTOR, profile: false, nodeArgs: [] as string[], set: {} as Record<string, unknown>, baseline: '', rounds: 3 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = () => {
@@ -49,6 +53,8 @@ function args(argv: string[]) {
     else if (a === '--ui-selector') o.uiSelector = value();
     else if (a === '--profile') o.profile = true;
     else if (a === '--node-arg') o.nodeArgs.push(value());
+    else if (a === '--baseline') o.baseline = value();
+    else if (a === '--rounds') o.rounds = Number(value());
     else if (a === '--set') {
       const [key, raw = ''] = value().split(/=(.*)/s);
       o.set[key!] = raw === 'true' ? true : raw === 'false' ? false : raw !== '' && !Number.isNaN(Number(raw)) ? Number(raw) : raw;
@@ -124,6 +130,15 @@ async function main(): Promise<void> {
       for (const client of clients) {
         if (!timeLeft()) break;
         log(`ingest: ${shape.name} (${client.kind}, ${shape.messages} messages)`);
+        if (o.baseline) {
+          const ab = await ingestAB(shape, client, server(), baselineStart(o.baseline), o.rounds);
+          ingest.push(ab.baseline, ab.current);
+          const pct = (a: number, b: number) => `${a >= b ? '+' : ''}${fmt(((a - b) / b) * 100, 1)}%`;
+          for (const [label, r] of [['baseline', ab.baseline], ['current', ab.current]] as const) {
+            rows.push({ measure: `SMTP ${shape.name} [${client.kind}] ${label}`, figure: `${fmt(r.rate, 0)} msg/s`, target: '—', met: null, note: `server ${fmt(r.serverCpuMsPerMessage, 3)} ms CPU/msg; median of ${ab.rounds}${label === 'current' ? `; vs baseline ${pct(r.rate, ab.baseline.rate)} msg/s, ${pct(r.serverCpuMsPerMessage, ab.baseline.serverCpuMsPerMessage)} CPU/msg` : ''}` });
+          }
+          continue;
+        }
         const r = await ingestRow(shape, client, server());
         ingest.push(r);
         const target = targets[shape.name]!;

@@ -36,6 +36,8 @@ export interface ServerProcessOptions {
   nodeArgs?: string[];
   /** Where the server's log goes: 'ignore' (/dev/null, default) or 'inherit'. */
   stdout?: 'ignore' | 'inherit';
+  /** URL of another build's dist/server/start.js (bench --baseline): run that server instead. */
+  startModule?: string;
 }
 
 const CHILD = fileURLToPath(new URL('./server-child.mjs', import.meta.url));
@@ -55,8 +57,9 @@ export function cpuMs(a: Usage, b: Usage): number {
 }
 
 export async function startServerProcess(options: ServerProcessOptions = {}): Promise<ServerProcess> {
-  const dist = serverBuild() === 'dist';
-  const child: ChildProcess = fork(CHILD, [JSON.stringify(options.config ?? {}), (dist ? DIST_START : SOURCE_START).href], {
+  const dist = options.startModule !== undefined || serverBuild() === 'dist';
+  const start = options.startModule ?? (dist ? DIST_START : SOURCE_START).href;
+  const child: ChildProcess = fork(CHILD, [JSON.stringify(options.config ?? {}), start], {
     execArgv: [...(dist ? [] : ['--import', 'tsx']), '--expose-gc', ...(options.nodeArgs ?? [])],
     stdio: [options.stdout ?? 'ignore', options.stdout ?? 'ignore', 'inherit', 'ipc'],
   });

@@ -106,7 +106,7 @@ test('through a socket: every command, every reply as written, TLS details, one 
     });
     assert.deepEqual(seen.replies, asRead);
     assert.deepEqual(seen.commands.map((c) => c.name), ['EHLO', 'NOOP', 'STARTTLS', 'EHLO', 'MAIL', 'RCPT', 'DATA', 'QUIT']);
-    assert.equal(seen.commands[0]!.arg, 'client.test');
+    assert.equal(seen.commands[0]!.line, 'EHLO client.test');
     assert.deepEqual(seen.data, ['Subject: x\r\n\r\nbody\r\n']);
 
     const session = seen.opened[0]!;

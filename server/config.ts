@@ -75,6 +75,8 @@ export interface Config {
   smtpAllowedRecipients: RegExp | null;
   pop3: HostPort | null;
   pop3s: HostPort | null;
+  imap: HostPort | null;
+  imaps: HostPort | null;
 }
 
 type Parser<T> = (raw: string) => T;
@@ -188,6 +190,8 @@ export const OPTIONS = [
   opt({ key: 'smtpAuth', group: 'security', flag: 'smtp-auth', default: '', help: 'SMTP users as space-separated user:password pairs; turns on required SMTP AUTH', parse: parseUserPairs, secret: true }),
   opt({ key: 'smtpAuthAllowInsecure', group: 'security', flag: 'smtp-auth-allow-insecure', default: 'false', help: 'With required SMTP AUTH, allow PLAIN/LOGIN on connections without TLS (otherwise STARTTLS first)', parse: parseBool }),
   opt({ key: 'pop3', group: 'retrieval', flag: 'pop3', default: '', help: 'POP3 listen address (host:port), e.g. 127.0.0.1:1110, so mail clients can download what Mailroom caught (docs/retrieval.md); off when empty', parse: (v) => (v === '' ? null : parseAddress(v)) }),
+  opt({ key: 'imap', group: 'retrieval', flag: 'imap', default: '', help: 'IMAP listen address (host:port), e.g. 127.0.0.1:1143, so mail clients and IMAP code can read, flag and delete what Mailroom caught (docs/retrieval.md); off when empty', parse: (v) => (v === '' ? null : parseAddress(v)) }),
+  opt({ key: 'imaps', group: 'retrieval', flag: 'imaps', default: '', help: 'Implicit-TLS IMAP listen address (host:port), e.g. 127.0.0.1:1993, with the SMTP certificate (--smtp-tls-cert, else a generated self-signed one); off when empty', parse: (v) => (v === '' ? null : parseAddress(v)) }),
   opt({ key: 'pop3s', group: 'retrieval', flag: 'pop3s', default: '', help: 'Implicit-TLS POP3 listen address (host:port), e.g. 127.0.0.1:1995, with the SMTP certificate (--smtp-tls-cert, else a generated self-signed one); off when empty', parse: (v) => (v === '' ? null : parseAddress(v)) }),
   opt({ key: 'smtpAllowedRecipients', group: 'security', flag: 'smtp-allowed-recipients', default: '', help: 'Regular expression (case-insensitive) recipients must match; others get 550 5.7.1 at RCPT', parse: parseRegex }),
 ] as const;

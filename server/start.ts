@@ -16,9 +16,9 @@ import type { Logger } from './log.js';
 import { version, webRoot as defaultWebRoot } from './paths.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createSmtpListener } from './smtp/smtp-listener.js';
-import { createPop3Listener } from './pop3/listener.js';
 import type { Verify } from './auth/credentials.js';
 import { loadTls, type TlsMaterial } from './smtp/tls.js';
+import { buildRetrieval } from './start-retrieval.js';
 import { createMemoryStore } from './store/memory-store.js';
 import { openSqliteStore } from './store/sqlite-store.js';
 import type { MessageStore } from './store/store.js';
@@ -44,6 +44,10 @@ export interface Mailroom {
   pop3Port: number | null;
   /** The implicit-TLS POP3 port when --pop3s is set, else null. */
   pop3sPort: number | null;
+  /** The IMAP port when --imap is set, else null. */
+  imapPort: number | null;
+  /** The implicit-TLS IMAP port when --imaps is set, else null. */
+  imapsPort: number | null;
   httpPort: number;
   /** Base URL of the HTTP server, e.g. http://127.0.0.1:8025 */
   url: string;
@@ -170,14 +174,7 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
     faults: unhappy.faults,
   });
   smtpCounters = () => ({ ...smtp.counters });
-  // POP3 (--pop3): the same credentials as SMTP or the inbox when either requires them.
-  // STLS is offered exactly when SMTP offers STARTTLS (clients upgrade opportunistically and then
-  // refuse a self-signed certificate, as on SMTP), with the same certificate; --pop3s uses it too.
-  const pop3Tls = settings.retrieval.pop3s ? (tls ?? (await loadTls(settings.smtp.smtpTlsCert, settings.smtp.smtpTlsKey, settings.smtp.smtpHostname))) : starttls ? tls : null;
-  const pop3 =
-    settings.retrieval.pop3 || settings.retrieval.pop3s
-      ? createPop3Listener({ listen: settings.retrieval.pop3, listenTls: settings.retrieval.pop3s, tls: pop3Tls, starttls, useCases, verify: eitherVerifier(smtpVerify, uiVerify), log })
-      : null;
+  const retrieval = await buildRetrieval(settings, { useCases, verify: eitherVerifier(smtpVerify, uiVerify), tls, starttls, log });
   smtpInfo = () => ({ port: smtp.port, smtpsPort: smtp.smtpsPort, starttls, tlsSelfSigned: tls ? tls.selfSigned : null, ...smtp.counters });
 
   const feed = createWsFeed({
@@ -205,7 +202,7 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
 
   try {
     await smtp.start();
-    await pop3?.start();
+    await retrieval.start();
     // fastify logs "Server listening at …" at info; the ready line (or the CLI's banner) says more.
     const level = app.log.level;
     if (level === 'info') app.log.level = 'warn';
@@ -218,7 +215,7 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
     feed.close();
     mailpitFeed.close();
     mailhogFeed.close();
-    await Promise.allSettled([smtp.close(), app.close(), pop3?.close()]);
+    await Promise.allSettled([smtp.close(), app.close(), retrieval.close()]);
     unhappy.close();
     metrics.close();
     store.close?.();
@@ -227,15 +224,17 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
   ready = true;
   const httpPort = (app.server.address() as AddressInfo).port;
   const url = `${https ? 'https' : 'http'}://${urlHost(settings.web.listen.host)}:${httpPort}`;
-  if (options.logReady !== false) log.info({ smtp: `${settings.smtp.smtp.host}:${smtp.port}`, http: url, smtps: smtp.smtpsPort ?? undefined, pop3: settings.retrieval.pop3 ? `${settings.retrieval.pop3.host}:${pop3?.port}` : undefined, pop3s: pop3?.tlsPort ?? undefined, dataDir: settings.storage.dataDir || undefined, messages: store.stats().count }, 'mailroom ready');
+  if (options.logReady !== false) log.info({ smtp: `${settings.smtp.smtp.host}:${smtp.port}`, http: url, smtps: smtp.smtpsPort ?? undefined, ...retrieval.logFields(), dataDir: settings.storage.dataDir || undefined, messages: store.stats().count }, 'mailroom ready');
 
   let closing: Promise<void> | null = null;
   return {
     config,
     smtpPort: smtp.port,
     smtpsPort: smtp.smtpsPort,
-    pop3Port: pop3?.port ?? null,
-    pop3sPort: pop3?.tlsPort ?? null,
+    pop3Port: retrieval.pop3?.port ?? null,
+    pop3sPort: retrieval.pop3?.tlsPort ?? null,
+    imapPort: retrieval.imap?.port ?? null,
+    imapsPort: retrieval.imap?.tlsPort ?? null,
     httpPort,
     url,
     useCases,
@@ -251,7 +250,7 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
         unhappy.close();
         mailpitFeed.close();
         mailhogFeed.close();
-        await Promise.all([smtp.close(), app.close(), pop3?.close()]);
+        await Promise.all([smtp.close(), app.close(), retrieval.close()]);
         metrics.close();
         store.close?.();
       })();

@@ -19,6 +19,8 @@ export function banner(m: Mailroom, version: string): string {
     ...(m.smtpsPort ? [`  SMTPS  ${smtpHost}:${m.smtpsPort} (implicit TLS)`] : []),
     ...(m.pop3Port !== null && c.pop3 ? [`  POP3   ${connectHost(c.pop3.host)}:${m.pop3Port} (mail clients)`] : []),
     ...(m.pop3sPort !== null && c.pop3s ? [`  POP3S  ${connectHost(c.pop3s.host)}:${m.pop3sPort} (implicit TLS)`] : []),
+    ...(m.imapPort !== null && c.imap ? [`  IMAP   ${connectHost(c.imap.host)}:${m.imapPort} (mail clients)`] : []),
+    ...(m.imapsPort !== null && c.imaps ? [`  IMAPS  ${connectHost(c.imaps.host)}:${m.imapsPort} (implicit TLS)`] : []),
     `  Inbox  ${m.url}`,
     `  Apps   SMTP_HOST=${smtpHost} SMTP_PORT=${m.smtpPort} (${secure})`,
     'Ctrl+C stops it; --quiet hides this banner.',

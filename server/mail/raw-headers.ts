@@ -80,3 +80,19 @@ export function removeHeader(raw: Buffer, name: string): Buffer {
   if (head.length === end) return raw;
   return Buffer.concat([head, raw.subarray(end)]);
 }
+
+/**
+ * The header fields named in `names` (or, with `not`, all others), as received, each with its
+ * folded lines, followed by the empty line: IMAP's BODY[HEADER.FIELDS (...)].
+ */
+export function headerFields(raw: Buffer, names: readonly string[], not = false): Buffer {
+  const end = headerBlockLength(raw);
+  const want = new Set(names.map((n) => n.toLowerCase()));
+  const kept = fields(raw.toString('latin1', 0, end)).filter((f) => {
+    const colon = f.indexOf(':');
+    if (colon <= 0) return false; // the empty line that ends the block, or a line that is no field
+    return want.has(f.slice(0, colon).trim().toLowerCase()) !== not;
+  });
+  return Buffer.from(kept.join('') + '\r\n', 'latin1');
+}
+

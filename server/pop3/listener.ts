@@ -6,11 +6,11 @@
 // discarded, so plaintext cannot be injected into the TLS session) and --pop3s listens with
 // implicit TLS.
 
-import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { createSecureContext, createServer as createTlsServer, TLSSocket, type SecureContext } from 'node:tls';
+import type { Socket } from 'node:net';
 import type { HostPort } from '../config-values.js';
 import type { Verify } from '../auth/credentials.js';
 import type { Logger } from '../log.js';
+import { createLineServer, startTls } from '../net/line-server.js';
 import { Pop3Session, type Pop3UseCases } from './session.js';
 
 export interface Pop3ListenerOptions {
@@ -51,45 +51,20 @@ const MAX_PER_IP = 20;
 const FAILED_LOGIN_MS = 1000;
 const LF = 0x0a;
 
-/** Binds `server` to `at`; resolves with the port. */
-function listen(server: Server, at: HostPort): Promise<number> {
-  return new Promise<number>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(at.port, at.host, () => {
-      server.off('error', reject);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
-}
-
 /** Builds the listener; nothing is bound until start(). */
 export function createPop3Listener(options: Pop3ListenerOptions): Pop3Listener {
   const maxLine = options.maxLineLength ?? MAX_LINE;
-  const perIp = new Map<string, number>();
-  const sockets = new Set<Socket>();
-  const context: SecureContext | null = options.tls ? createSecureContext({ key: options.tls.key, cert: options.tls.cert, minVersion: 'TLSv1.2' }) : null;
-  const server: Server = createServer((socket) => serve(socket, false));
-  const tlsServer = options.listenTls && context ? createTlsServer({ key: options.tls!.key, cert: options.tls!.cert, minVersion: 'TLSv1.2' }, (socket) => serve(socket, true)) : null;
-  let port: number | null = null;
-  let tlsPort: number | null = null;
+  const lines = createLineServer({
+    ...options,
+    maxConnectionsPerIp: options.maxConnectionsPerIp ?? MAX_PER_IP,
+    serve,
+    refuse: (socket) => socket.end('-ERR [SYS/TEMP] too many connections from your address\r\n'),
+    onError: (err) => options.log.debug({ err: err.message }, 'pop3 connection error'),
+  });
+  const context = lines.context;
 
   function serve(raw: Socket, secure: boolean): void {
     let socket: Socket = raw;
-    const ip = raw.remoteAddress ?? '';
-    const count = (perIp.get(ip) ?? 0) + 1;
-    sockets.add(socket);
-    socket.once('close', () => {
-      sockets.delete(socket);
-      const n = (perIp.get(ip) ?? 1) - 1;
-      if (n <= 0) perIp.delete(ip);
-      else perIp.set(ip, n);
-    });
-    perIp.set(ip, count);
-    socket.on('error', (err) => options.log.debug({ err: err.message }, 'pop3 connection error'));
-    if (count > (options.maxConnectionsPerIp ?? MAX_PER_IP)) {
-      socket.end('-ERR [SYS/TEMP] too many connections from your address\r\n');
-      return;
-    }
     const session = new Pop3Session({
       useCases: options.useCases,
       verify: options.verify,
@@ -152,8 +127,7 @@ export function createPop3Listener(options: Pop3ListenerOptions): Pop3Listener {
     function upgrade(): void {
       pending = Buffer.alloc(0);
       raw.off('data', onData);
-      raw.setTimeout(0);
-      const upgraded = new TLSSocket(raw, { isServer: true, secureContext: context!, requestCert: false });
+      const upgraded = startTls(raw, context!);
       secure = true;
       socket = upgraded;
       upgraded.on('error', (err: Error) => options.log.debug({ err: err.message }, 'pop3 tls error'));
@@ -165,24 +139,5 @@ export function createPop3Listener(options: Pop3ListenerOptions): Pop3Listener {
     }
   }
 
-  return {
-    async start() {
-      if (options.listen) port = await listen(server, options.listen);
-      if (tlsServer && options.listenTls) tlsPort = await listen(tlsServer, options.listenTls);
-    },
-    get tlsPort() {
-      return tlsPort;
-    },
-    get port() {
-      return port;
-    },
-    get connections() {
-      return sockets.size;
-    },
-    async close() {
-      for (const socket of sockets) socket.destroy();
-      const closing = [server, tlsServer].filter((s): s is Server => s !== null && s.listening);
-      await Promise.all(closing.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
-    },
-  };
+  return lines;
 }

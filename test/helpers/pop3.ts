@@ -1,9 +1,9 @@
 // POP3 test tools: a raw socket conversation for protocol edges, and Python's poplib (a real,
 // widely used client) driven through a short script.
 
-import { spawn } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
 import { eventually } from './eventually.js';
+import { python } from './python.js';
 
 /** A raw POP3 connection that keeps everything the server wrote. */
 export class RawPop3 {
@@ -43,14 +43,6 @@ export class RawPop3 {
 }
 
 /** Runs a Python 3 script with poplib imported and the port as POP3_PORT; resolves with its JSON output. */
-export async function poplib<T>(port: number, body: string, env: Record<string, string> = {}): Promise<T> {
-  const script = `import poplib, json, base64, os\nport = int(os.environ['POP3_PORT'])\n${body}`;
-  const child = spawn('python3', ['-c', script], { env: { ...process.env, ...env, POP3_PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (err += d));
-  const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
-  if (code !== 0) throw new Error(`python3 poplib script exited ${code}: ${err}`);
-  return JSON.parse(out) as T;
+export function poplib<T>(port: number, body: string, env: Record<string, string> = {}): Promise<T> {
+  return python<T>(`import poplib, json, base64, os\nport = int(os.environ['POP3_PORT'])\n${body}`, { ...env, POP3_PORT: String(port) });
 }

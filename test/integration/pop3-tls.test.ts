@@ -4,12 +4,12 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { connect as tlsConnect } from 'node:tls';
 import type { Mailroom } from '../../server/start.js';
 import { eventually } from '../helpers/eventually.js';
 import { queuedId, sendRawMail } from '../helpers/mail.js';
 import { RawPop3, poplib } from '../helpers/pop3.js';
+import { curl } from '../helpers/python.js';
 import { startTestServer } from '../helpers/server.js';
 import { fileTeardown } from '../helpers/teardown.js';
 
@@ -26,15 +26,6 @@ async function setUp(): Promise<Mailroom> {
   return server;
 }
 
-/** Runs curl; resolves with its exit code and output. */
-function curl(args: string[]): Promise<{ code: number | null; out: Buffer; err: string }> {
-  const child = spawn('curl', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  const out: Buffer[] = [];
-  let err = '';
-  child.stdout.on('data', (d: Buffer) => out.push(d));
-  child.stderr.on('data', (d) => (err += d));
-  return new Promise((resolve) => child.once('close', (code) => resolve({ code, out: Buffer.concat(out), err })));
-}
 
 test('curl pop3:// --ssl-reqd upgrades with STLS and fetches the message byte for byte', async () => {
   const server = await setUp();

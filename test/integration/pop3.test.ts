@@ -8,6 +8,7 @@ import type { Mailroom } from '../../server/start.js';
 import { eventually } from '../helpers/eventually.js';
 import { queuedId, sendRawMail } from '../helpers/mail.js';
 import { RawPop3, poplib } from '../helpers/pop3.js';
+import { raw } from '../helpers/api.js';
 import { startTestServer } from '../helpers/server.js';
 import { fileTeardown } from '../helpers/teardown.js';
 
@@ -28,11 +29,6 @@ async function send(server: Mailroom, n: number): Promise<string> {
   return queuedId(await sendRawMail(server.smtpPort, rawMessage(n), { from: 'app@example.test', to: [`user${n}@example.test`] }));
 }
 
-async function restRaw(server: Mailroom, id: string): Promise<Buffer> {
-  const res = await fetch(`${server.url}/api/messages/${id}/raw`);
-  assert.equal(res.status, 200);
-  return Buffer.from(await res.arrayBuffer());
-}
 
 test('poplib: STAT counts every message; RETR of each is byte-identical to the REST raw; TOP n 0 and UIDL answer', async () => {
   const server = await pop3Server();
@@ -51,7 +47,7 @@ p.quit()
 print(json.dumps({'stat': stat, 'raws': raws, 'uidl': uidl, 'top': top, 'list': lst}))`,
   );
   assert.equal(got.stat[0], 120);
-  const raws = await Promise.all(ids.map((id) => restRaw(server, id)));
+  const raws = await Promise.all(ids.map((id) => raw(server.url, id)));
   assert.equal(got.stat[1], raws.reduce((sum, r) => sum + r.length, 0), 'STAT octets');
   got.raws.forEach((b64, i) => assert.deepEqual(Buffer.from(b64, 'base64'), raws[i], `message ${i + 1} byte for byte`));
   assert.deepEqual(got.uidl, ids.map((id, i) => `${i + 1} ${id}`), 'UIDL: message number and Mailroom id, oldest first');

@@ -1,0 +1,70 @@
+// The selected mailbox of one IMAP session: INBOX holds every message of the login's inbox,
+// oldest first. Message sequence numbers are positions in that list; UIDs are the store's arrival
+// numbers (ascending, never reused while the server runs). Flags are Mailroom's own state:
+// \Seen is the read flag, \Flagged the tag "flagged", keywords are tags; \Deleted, \Answered and
+// \Draft live in a map shared by every session of the listener until the message goes.
+
+import type { StoredMessage } from '../mail/types.js';
+
+export const SYSTEM_FLAGS = ['\\Answered', '\\Flagged', '\\Deleted', '\\Seen', '\\Draft'] as const;
+/** Flags that are not tags or the read flag, by lower-case name: kept per listener, shared by its sessions. */
+export const SHARED_FLAGS: ReadonlyMap<string, string> = new Map([['\\answered', '\\Answered'], ['\\deleted', '\\Deleted'], ['\\draft', '\\Draft']]);
+export const FLAGGED_TAG = 'flagged';
+const KEYWORD = /^[A-Za-z0-9_.@-]{1,64}$/;
+
+/** \Deleted, \Answered and \Draft by message id, shared by the sessions of one listener. */
+export type SharedFlags = Map<string, Set<string>>;
+
+export interface Slot {
+  id: string;
+  uid: number;
+}
+
+/** The IMAP flags of a message. */
+export function flagsOf(message: StoredMessage, shared: SharedFlags): string[] {
+  const out: string[] = [];
+  if (message.read) out.push('\\Seen');
+  for (const f of shared.get(message.id) ?? []) out.push(f);
+  for (const tag of message.tags) {
+    if (tag === FLAGGED_TAG) out.push('\\Flagged');
+    else if (KEYWORD.test(tag)) out.push(tag);
+  }
+  return out;
+}
+
+/** The mailbox as a session sees it: slots in sequence order, refreshed between commands. */
+export class Mailbox {
+  slots: Slot[];
+  readonly readOnly: boolean;
+  readonly inbox: string | null;
+
+  constructor(messages: readonly StoredMessage[], inbox: string | null, readOnly: boolean) {
+    this.slots = messages.map((m) => ({ id: m.id, uid: m.seq })).sort((a, b) => a.uid - b.uid);
+    this.inbox = inbox;
+    this.readOnly = readOnly;
+  }
+
+  get size(): number {
+    return this.slots.length;
+  }
+
+  get maxUid(): number {
+    return this.slots.at(-1)?.uid ?? 0;
+  }
+
+  /**
+   * Brings the view up to date with the store: the sequence numbers of messages gone, highest
+   * first (each an EXPUNGE response, valid when sent in that order), and how many messages now
+   * exist when some arrived.
+   */
+  refresh(current: readonly StoredMessage[]): { expunged: number[]; exists: number | null } {
+    const live = new Set(current.map((m) => m.id));
+    const expunged: number[] = [];
+    for (let i = this.slots.length - 1; i >= 0; i--) if (!live.has(this.slots[i]!.id)) expunged.push(i + 1);
+    for (const n of expunged) this.slots.splice(n - 1, 1);
+    const known = new Set(this.slots.map((s) => s.id));
+    const added = current.filter((m) => !known.has(m.id) && m.seq > this.maxUid).sort((a, b) => a.seq - b.seq);
+    for (const m of added) this.slots.push({ id: m.id, uid: m.seq });
+    return { expunged, exists: added.length ? this.slots.length : null };
+  }
+}

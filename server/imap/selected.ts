@@ -1,0 +1,133 @@
+// The commands of the selected state that address messages by set: FETCH and STORE, and their UID
+// forms. A FETCH answer is streamed message by message (a FETCH 1:* BODY[] of the whole store
+// never sits in memory at once); STORE changes flags through the use cases, so \Seen is the read
+// flag the inbox shows, \Flagged and keywords are tags.
+
+import { DomainError } from '../app/index.js';
+import { normalizeTag } from '../mail/tags.js';
+import type { StoredMessage } from '../mail/types.js';
+import { FetchSyntaxError, fetchItems, fetchResponse, needsRaw, setsSeen, type FetchItem } from './fetch.js';
+import { FLAGGED_TAG, flagsOf, SHARED_FLAGS, type Mailbox, type Slot } from './mailbox.js';
+import type { Command, Token } from './parser.js';
+import { answer, type ImapAnswer, type ImapSession } from './session.js';
+import { inSet, join, list, sequenceSet } from './wire.js';
+
+/** The slots a set names, with their sequence numbers; a BAD answer for a malformed or out-of-range set. */
+function slotsOf(c: Command, box: Mailbox, uid: boolean): Array<[number, Slot]> | ImapAnswer {
+  const text = c.args[0]?.kind === 'atom' ? c.args[0].value : '';
+  const set = sequenceSet(text, uid ? box.maxUid : box.size);
+  if (!set) return answer(c.tag, 'BAD', `invalid ${uid ? 'UID' : 'sequence'} set ${JSON.stringify(text.slice(0, 40))}`);
+  if (uid) return box.slots.flatMap((s, i) => (inSet(set, s.uid) ? [[i + 1, s] as [number, Slot]] : []));
+  if (set.some(([, hi]) => hi > box.size)) return answer(c.tag, 'BAD', `no message ${Math.max(...set.map(([, hi]) => hi))}: the mailbox has ${box.size}`);
+  return box.slots.flatMap((s, i) => (inSet(set, i + 1) ? [[i + 1, s] as [number, Slot]] : []));
+}
+
+const gone = (err: unknown) => err instanceof DomainError && err.kind === 'not-found';
+
+async function* fetchStream(session: ImapSession, box: Mailbox, slots: Array<[number, Slot]>, items: FetchItem[]): AsyncGenerator<Buffer> {
+  const { useCases, shared } = session.options;
+  const wantsRaw = needsRaw(items);
+  const marksSeen = setsSeen(items) && !box.readOnly;
+  for (const [seq, slot] of slots) {
+    let message = await useCases.findMessage(slot.id);
+    if (!message) continue; // deleted meanwhile: its EXPUNGE comes with a later command
+    let raw: Buffer | null = null;
+    try {
+      if (wantsRaw) raw = await useCases.readRaw(slot.id);
+      let shown = items;
+      if (marksSeen && !message.read) {
+        message = await useCases.updateMessage(slot.id, { read: true });
+        if (!items.some((i) => i.kind === 'FLAGS')) shown = [...items, { kind: 'FLAGS' }];
+      }
+      yield fetchResponse(seq, slot.uid, message, flagsOf(message, shared), shown, raw);
+    } catch (err) {
+      if (!gone(err)) throw err;
+    }
+  }
+}
+
+async function fetch(session: ImapSession, c: Command, box: Mailbox, uid: boolean): Promise<ImapAnswer> {
+  const slots = slotsOf(c, box, uid);
+  if (!Array.isArray(slots)) return slots;
+  let items: FetchItem[];
+  try {
+    items = fetchItems(c.args[1]);
+  } catch (err) {
+    if (err instanceof FetchSyntaxError) return answer(c.tag, 'BAD', err.message);
+    throw err;
+  }
+  if (c.args.length > 2) return answer(c.tag, 'BAD', 'FETCH takes a set and attributes');
+  if (uid && !items.some((i) => i.kind === 'UID')) items = [{ kind: 'UID' }, ...items];
+  return { ...answer(c.tag, 'OK', `${c.name} completed`), stream: fetchStream(session, box, slots, items) };
+}
+
+/** The flag names of a STORE argument (a list, or one flag). */
+function flagNames(token: Token | undefined): string[] | null {
+  if (!token) return null;
+  const atoms = token.kind === 'list' ? token.items : [token];
+  const out: string[] = [];
+  for (const a of atoms) {
+    if (a.kind !== 'atom') return null;
+    out.push(a.value);
+  }
+  return out;
+}
+
+/** The change one STORE makes to one message. */
+function changeFor(message: StoredMessage, mode: '' | '+' | '-', flags: readonly string[], current: ReadonlySet<string>): { read?: boolean; addTags: string[]; removeTags: string[]; shared: Set<string> } {
+  const lower = flags.map((f) => f.toLowerCase());
+  const tagsNamed = lower.flatMap((f): string[] => {
+    if (f === '\\flagged') return [FLAGGED_TAG];
+    const tag = f.startsWith('\\') ? null : normalizeTag(f);
+    return tag ? [tag] : [];
+  });
+  const sharedNamed = lower.flatMap((f) => SHARED_FLAGS.get(f) ?? []);
+  const seen = lower.includes('\\seen');
+  if (mode === '+') return { ...(seen ? { read: true } : {}), addTags: tagsNamed, removeTags: [], shared: new Set([...current, ...sharedNamed]) };
+  if (mode === '-') return { ...(seen ? { read: false } : {}), addTags: [], removeTags: tagsNamed, shared: new Set([...current].filter((f) => !sharedNamed.includes(f))) };
+  // Replace: the flags given, and no others (tags that are no valid keyword are not flags, and stay).
+  const visible = message.tags.filter((t) => t === FLAGGED_TAG || /^[A-Za-z0-9_.@-]{1,64}$/.test(t));
+  return { read: seen, addTags: tagsNamed, removeTags: visible.filter((t) => !tagsNamed.includes(t)), shared: new Set(sharedNamed) };
+}
+
+async function store(session: ImapSession, c: Command, box: Mailbox, uid: boolean): Promise<ImapAnswer> {
+  if (box.readOnly) return answer(c.tag, 'NO', '[READ-ONLY] the mailbox was opened with EXAMINE');
+  const slots = slotsOf(c, box, uid);
+  if (!Array.isArray(slots)) return slots;
+  const m = /^([+-]?)FLAGS(\.SILENT)?$/i.exec(c.args[1]?.kind === 'atom' ? c.args[1].value : '');
+  const flags = flagNames(c.args[2]);
+  if (!m || !flags || c.args.length !== 3) return answer(c.tag, 'BAD', 'STORE takes a set, [+|-]FLAGS[.SILENT] and a list of flags');
+  const { useCases, shared } = session.options;
+  const out: Buffer[] = [];
+  for (const [seq, slot] of slots) {
+    const message = await useCases.findMessage(slot.id);
+    if (!message) continue;
+    const change = changeFor(message, m[1] as '' | '+' | '-', flags, shared.get(slot.id) ?? new Set());
+    let updated: StoredMessage;
+    try {
+      updated = await useCases.updateMessage(slot.id, { ...(change.read === undefined ? {} : { read: change.read }), addTags: change.addTags, removeTags: change.removeTags });
+    } catch (err) {
+      if (gone(err)) continue;
+      throw err;
+    }
+    if (change.shared.size) shared.set(slot.id, change.shared);
+    else shared.delete(slot.id);
+    if (!m[2]) out.push(join([`* ${seq} FETCH (FLAGS `, ...list(flagsOf(updated, shared)), uid ? ` UID ${slot.uid})\r\n` : ')\r\n']));
+  }
+  return answer(c.tag, 'OK', `${c.name} completed`, out);
+}
+
+const NOT_YET = new Set(['SEARCH', 'COPY', 'APPEND', 'MOVE', 'IDLE', 'UID SEARCH', 'UID COPY', 'UID MOVE', 'UID EXPUNGE']);
+
+/** FETCH, STORE and their UID forms; the rest of the selected state is not served yet, or unknown. */
+export async function runSelected(session: ImapSession, c: Command, box: Mailbox): Promise<ImapAnswer> {
+  const uid = c.name.startsWith('UID ');
+  switch (uid ? c.name.slice(4) : c.name) {
+    case 'FETCH':
+      return fetch(session, c, box, uid);
+    case 'STORE':
+      return store(session, c, box, uid);
+  }
+  if (NOT_YET.has(c.name)) return answer(c.tag, 'BAD', `${c.name} is not served yet (this IMAP server reads, flags and expunges; SEARCH, COPY and APPEND come next)`);
+  return answer(c.tag, 'BAD', `unknown command ${JSON.stringify(c.name.slice(0, 30))}`);
+}

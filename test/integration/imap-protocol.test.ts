@@ -1,0 +1,97 @@
+// IMAP protocol edges over a raw socket: literals and LITERAL+, pipelined tagged commands answered
+// in order, bad tags, unknown commands, commands in the wrong state, an over-size literal refused
+// before it is read, AUTHENTICATE PLAIN, EXAMINE read-only, a delete in the API reaching an open
+// session as EXPUNGE, and required credentials.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Mailroom } from '../../server/start.js';
+import { RawImap } from '../helpers/imap.js';
+import { queuedId, sendRawMail } from '../helpers/mail.js';
+import { startTestServer } from '../helpers/server.js';
+import { fileTeardown } from '../helpers/teardown.js';
+
+const teardown = fileTeardown();
+const RAW = (n: number) => Buffer.from(`From: app@example.test\r\nTo: edge@example.test\r\nSubject: edge ${n}\r\n\r\nbody ${n}\r\n`);
+
+async function setUp(overrides: Parameters<typeof startTestServer>[0] = {}): Promise<Mailroom> {
+  return teardown.add(await startTestServer({ imap: { host: '127.0.0.1', port: 0 }, ...overrides }), 'server');
+}
+
+async function open(server: Mailroom): Promise<RawImap> {
+  const c = await RawImap.open(server.imapPort!);
+  teardown.defer('client', () => c.close());
+  assert.match(await c.until(/\r\n/), /^\* OK \[CAPABILITY IMAP4rev1 [^\]]*\] Mailroom IMAP ready\r\n$/);
+  return c;
+}
+
+test('literals, LITERAL+ and pipelined commands are answered in order; syntax errors are tagged BAD', async () => {
+  const server = await setUp();
+  queuedId(await sendRawMail(server.smtpPort, RAW(1), { from: 'app@example.test', to: ['edge@example.test'] }));
+  const c = await open(server);
+  // A synchronising literal: the server asks for it with "+".
+  c.send('a1 LOGIN {5}\r\n');
+  assert.match(await c.until(/^\+ [^\r\n]*\r\n$/), /^\+ Ready/);
+  c.send('alice {6+}\r\nsecret\r\n'); // and a LITERAL+ one, sent without waiting
+  assert.match(await c.until(/a1 (OK|NO|BAD)[^\r\n]*\r\n/), /a1 OK \[CAPABILITY [^\]]*\] logged in/);
+  // Three commands in one write, answered in order.
+  c.send('b1 SELECT INBOX\r\nb2 FETCH 1 (UID RFC822.SIZE)\r\nb3 NOOP\r\n');
+  const pipelined = await c.until(/b3 OK[^\r\n]*\r\n/);
+  assert.ok(pipelined.indexOf('b1 OK') < pipelined.indexOf('* 1 FETCH') && pipelined.indexOf('* 1 FETCH') < pipelined.indexOf('b2 OK') && pipelined.indexOf('b2 OK') < pipelined.indexOf('b3 OK'), pipelined);
+  assert.match(pipelined, /\* 1 FETCH \(UID \d+ RFC822\.SIZE \d+\)/);
+  assert.match(await c.command('c1', 'FROBNICATE'), /^c1 BAD unknown command "FROBNICATE"/m);
+  assert.match(await c.command('c2', 'FETCH 1:x (UID)'), /^c2 BAD invalid sequence set/m);
+  assert.match(await c.command('c3', 'FETCH 9 (UID)'), /^c3 BAD no message 9/m);
+  assert.match(await c.command('c4', 'FETCH 1 (BODY[1.2.3.MIME])'), /^c4 BAD section \[1\.2\.3\.MIME\] is not supported/m);
+  assert.match(await c.command('c5', 'LOGIN x y'), /^c5 BAD LOGIN is not allowed in the selected state/m);
+  c.send('+bad NOOP\r\n');
+  assert.match(await c.until(/\r\n/), /^\* BAD invalid tag\r\n$/);
+  c.send('d1 LOGIN "unterminated\r\n');
+  assert.match(await c.until(/\r\n/), /^d1 BAD unterminated quoted string/);
+  assert.match(await c.command('d2', 'LOGOUT'), /\* BYE [^\r\n]*\r\nd2 OK LOGOUT completed/);
+  await c.closed;
+});
+
+test('an over-size literal is refused before it is read; a LITERAL+ one closes the connection', async () => {
+  const server = await setUp({ maxMessageSize: 1000 });
+  const c = await open(server);
+  c.send('a1 LOGIN {5000}\r\n');
+  assert.match(await c.until(/\r\n/), /^a1 NO \[TOOBIG\] a literal of 5000 bytes is over the limit of 1000\r\n$/);
+  assert.match(await c.command('a2', 'NOOP'), /^a2 OK/m, 'the connection goes on');
+  c.send('a3 LOGIN {9000000+}\r\n');
+  assert.match(await c.until(/\* BYE [^\r\n]*\r\n/), /a3 NO \[TOOBIG\][^\r\n]*\r\n\* BYE /);
+  await c.closed;
+});
+
+test('not authenticated: only the pre-login commands; AUTHENTICATE PLAIN with and without an initial response; wrong passwords', async () => {
+  const server = await setUp({ uiAuth: 'alice:secret' });
+  const c = await open(server);
+  assert.match(await c.command('a1', 'SELECT INBOX'), /^a1 BAD SELECT is not allowed in the not-authenticated state/m);
+  const started = Date.now();
+  assert.match(await c.command('a2', 'LOGIN alice wrong'), /^a2 NO \[AUTHENTICATIONFAILED\]/m);
+  assert.ok(Date.now() - started >= 900, 'a failed login is answered after a pause');
+  c.send('a3 AUTHENTICATE PLAIN\r\n');
+  assert.match(await c.until(/^\+ \r\n$/), /^\+ /);
+  c.send(`${Buffer.from('\0alice\0secret').toString('base64')}\r\n`);
+  assert.match(await c.until(/a3 [^\r\n]*\r\n/), /^a3 OK /);
+  const d = await open(server);
+  assert.match(await d.command('b1', `AUTHENTICATE PLAIN ${Buffer.from('\0alice\0secret').toString('base64')}`), /^b1 OK/m);
+});
+
+test('EXAMINE is read-only; a delete in the API reaches an open session as EXPUNGE at its next NOOP', async () => {
+  const server = await setUp();
+  const ids: string[] = [];
+  for (let n = 1; n <= 3; n++) ids.push(queuedId(await sendRawMail(server.smtpPort, RAW(n), { from: 'app@example.test', to: ['edge@example.test'] })));
+  const c = await open(server);
+  await c.command('a1', 'LOGIN u p');
+  assert.match(await c.command('a2', 'EXAMINE INBOX'), /\* 3 EXISTS\r\n[\s\S]*a2 OK \[READ-ONLY\]/);
+  assert.match(await c.command('a3', 'STORE 1 +FLAGS (\\Seen)'), /^a3 NO \[READ-ONLY\]/m);
+  await c.command('a4', 'FETCH 1 (BODY[])');
+  const first = (await (await fetch(`${server.url}/api/messages/${ids[0]}`)).json()) as { read: boolean };
+  assert.equal(first.read, false, 'BODY[] under EXAMINE does not set \\Seen');
+  assert.match(await c.command('a5', 'SELECT INBOX'), /a5 OK \[READ-WRITE\]/);
+  assert.equal((await fetch(`${server.url}/api/messages/${ids[1]}`, { method: 'DELETE' })).status, 200);
+  queuedId(await sendRawMail(server.smtpPort, RAW(4), { from: 'app@example.test', to: ['edge@example.test'] }));
+  assert.match(await c.command('a6', 'NOOP'), /^\* 2 EXPUNGE\r\n\* 3 EXISTS\r\na6 OK/);
+  assert.match(await c.command('a7', 'FETCH 2 (BODY.PEEK[HEADER.FIELDS (SUBJECT)])'), /Subject: edge 3\r\n/);
+});

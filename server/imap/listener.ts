@@ -69,6 +69,7 @@ export function createImapListener(options: ImapListenerOptions): ImapListener {
       failedLoginPause: () => new Promise((resolve) => setTimeout(resolve, options.failedLoginDelay ?? FAILED_LOGIN_MS)), // slows password guessing
       shared,
       uidValidity,
+      client: () => ({ address: raw.remoteAddress ?? '', secure }),
     });
     const framer = new CommandFramer(maxLine, options.maxLiteral, options.maxLiteral + 64 * 1024);
     const queue: Framed[] = [];

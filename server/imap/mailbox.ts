@@ -57,10 +57,11 @@ export class Mailbox {
    * first (each an EXPUNGE response, valid when sent in that order), and how many messages now
    * exist when some arrived.
    */
-  refresh(current: readonly StoredMessage[]): { expunged: number[]; exists: number | null } {
+  refresh(current: readonly StoredMessage[], expunge = true): { expunged: number[]; exists: number | null } {
     const live = new Set(current.map((m) => m.id));
     const expunged: number[] = [];
-    for (let i = this.slots.length - 1; i >= 0; i--) if (!live.has(this.slots[i]!.id)) expunged.push(i + 1);
+    // During FETCH, STORE and SEARCH no EXPUNGE may be sent (RFC 3501 section 7.4.1): new mail only.
+    if (expunge) for (let i = this.slots.length - 1; i >= 0; i--) if (!live.has(this.slots[i]!.id)) expunged.push(i + 1);
     for (const n of expunged) this.slots.splice(n - 1, 1);
     const known = new Set(this.slots.map((s) => s.id));
     const added = current.filter((m) => !known.has(m.id) && m.seq > this.maxUid).sort((a, b) => a.seq - b.seq);

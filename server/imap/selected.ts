@@ -8,7 +8,9 @@ import { normalizeTag } from '../mail/tags.js';
 import type { StoredMessage } from '../mail/types.js';
 import { FetchSyntaxError, fetchItems, fetchResponse, needsRaw, setsSeen, type FetchItem } from './fetch.js';
 import { FLAGGED_TAG, flagsOf, SHARED_FLAGS, type Mailbox, type Slot } from './mailbox.js';
-import type { Command, Token } from './parser.js';
+import { astring, type Command, type Token } from './parser.js';
+import { parseSearch, SearchSyntaxError, type Candidate } from './search.js';
+import { storeWithFlags } from './append.js';
 import { answer, type ImapAnswer, type ImapSession } from './session.js';
 import { inSet, join, list, sequenceSet } from './wire.js';
 
@@ -117,7 +119,51 @@ async function store(session: ImapSession, c: Command, box: Mailbox, uid: boolea
   return answer(c.tag, 'OK', `${c.name} completed`, out);
 }
 
-const NOT_YET = new Set(['SEARCH', 'COPY', 'APPEND', 'MOVE', 'IDLE', 'UID SEARCH', 'UID COPY', 'UID MOVE', 'UID EXPUNGE']);
+async function search(session: ImapSession, c: Command, box: Mailbox, uid: boolean): Promise<ImapAnswer> {
+  let args = c.args;
+  if (args[0]?.kind === 'atom' && args[0].value.toUpperCase() === 'CHARSET') {
+    const charset = astring(args[1]) ?? '';
+    if (!/^(utf-8|us-ascii)$/i.test(charset)) return answer(c.tag, 'NO', '[BADCHARSET (UTF-8 US-ASCII)] only UTF-8 and US-ASCII searches');
+    args = args.slice(2);
+  }
+  let matches: (candidate: Candidate) => boolean;
+  try {
+    matches = parseSearch(args, box.size, box.maxUid);
+  } catch (err) {
+    if (err instanceof SearchSyntaxError) return answer(c.tag, 'BAD', err.message);
+    throw err;
+  }
+  const { useCases, shared } = session.options;
+  const arrived = await session.updates(false);
+  const byId = new Map((await useCases.selectMessages({ inbox: box.inbox })).map((m) => [m.id, m]));
+  const hits: number[] = [];
+  box.slots.forEach((slot, i) => {
+    const message = byId.get(slot.id);
+    if (message && matches({ message, seq: i + 1, uid: slot.uid, flags: flagsOf(message, shared) })) hits.push(uid ? slot.uid : i + 1);
+  });
+  return answer(c.tag, 'OK', `${c.name} completed`, [...arrived, `* SEARCH${hits.map((n) => ` ${n}`).join('')}\r\n`]);
+}
+
+/** COPY to INBOX, the one mailbox: each message again, with its bytes, envelope and flags. */
+async function copy(session: ImapSession, c: Command, box: Mailbox, uid: boolean): Promise<ImapAnswer> {
+  const slots = slotsOf(c, box, uid);
+  if (!Array.isArray(slots)) return slots;
+  if (c.args.length !== 2 || (astring(c.args[1]) ?? '').toUpperCase() !== 'INBOX') return answer(c.tag, 'NO', '[TRYCREATE] only INBOX exists');
+  const { useCases, shared } = session.options;
+  for (const [, slot] of slots) {
+    const message = await useCases.findMessage(slot.id);
+    if (!message) continue;
+    try {
+      const raw = await useCases.readRaw(slot.id);
+      await storeWithFlags(useCases, shared, raw, session.envelopeFor(message.envelope), flagsOf(message, shared));
+    } catch (err) {
+      if (!gone(err)) throw err;
+    }
+  }
+  return answer(c.tag, 'OK', `${c.name} completed`, await session.updates());
+}
+
+const NOT_YET = new Set(['MOVE', 'IDLE', 'UID MOVE']);
 
 /** FETCH, STORE and their UID forms; the rest of the selected state is not served yet, or unknown. */
 export async function runSelected(session: ImapSession, c: Command, box: Mailbox): Promise<ImapAnswer> {
@@ -127,7 +173,20 @@ export async function runSelected(session: ImapSession, c: Command, box: Mailbox
       return fetch(session, c, box, uid);
     case 'STORE':
       return store(session, c, box, uid);
+    case 'SEARCH':
+      return search(session, c, box, uid);
+    case 'COPY':
+      return copy(session, c, box, uid);
+    case 'EXPUNGE': {
+      // UID EXPUNGE (RFC 4315): only the \Deleted messages among the UIDs given
+      if (box.readOnly) return answer(c.tag, 'NO', '[READ-ONLY] the mailbox was opened with EXAMINE');
+      const set = sequenceSet(c.args[0]?.kind === 'atom' ? c.args[0].value : '', box.maxUid);
+      if (!set || c.args.length !== 1) return answer(c.tag, 'BAD', 'UID EXPUNGE takes a UID set');
+      const updates = await session.updates();
+      const expunged = await session.deleteMarked((n) => inSet(set, n));
+      return answer(c.tag, 'OK', 'UID EXPUNGE completed', [...updates, ...expunged.map((n) => `* ${n} EXPUNGE\r\n`)]);
+    }
   }
-  if (NOT_YET.has(c.name)) return answer(c.tag, 'BAD', `${c.name} is not served yet (this IMAP server reads, flags and expunges; SEARCH, COPY and APPEND come next)`);
+  if (NOT_YET.has(c.name)) return answer(c.tag, 'BAD', `${c.name} is not served yet (MOVE and IDLE come with the next step)`);
   return answer(c.tag, 'BAD', `unknown command ${JSON.stringify(c.name.slice(0, 30))}`);
 }

@@ -5,13 +5,16 @@
 // change goes through the use cases, so flags and deletes are the inbox's and the API's.
 
 import type { App } from '../app/index.js';
+import { DomainError } from '../app/index.js';
+import type { Envelope } from '../mail/types.js';
+import { appendRequest, storeWithFlags } from './append.js';
 import type { Verify } from '../auth/credentials.js';
 import { Mailbox, SYSTEM_FLAGS, type SharedFlags } from './mailbox.js';
 import { astring, type Command, type Token } from './parser.js';
 import { runSelected } from './selected.js';
 import { join } from './wire.js';
 
-export type ImapUseCases = Pick<App, 'selectMessages' | 'readRaw' | 'deleteMessages' | 'listInboxes' | 'updateMessage' | 'findMessage'>;
+export type ImapUseCases = Pick<App, 'selectMessages' | 'readRaw' | 'deleteMessages' | 'listInboxes' | 'updateMessage' | 'findMessage' | 'appendMessage'>;
 
 export interface ImapSessionOptions {
   useCases: ImapUseCases;
@@ -25,6 +28,8 @@ export interface ImapSessionOptions {
   shared: SharedFlags;
   /** Fixed for the life of the listener: UIDs are the store's arrival numbers of this run. */
   uidValidity: number;
+  /** The client's address and whether the connection is encrypted, for the envelope of an APPEND. */
+  client: () => { address: string; secure: boolean };
 }
 
 /** What to write (`stream` first, when there is one, then `out`), and whether the connection then closes or switches to TLS. */
@@ -50,6 +55,7 @@ export class ImapSession {
   pendingAuth: string | null = null;
   mailbox: Mailbox | null = null;
   #inbox: string | null = null;
+  #user = '';
 
   constructor(readonly options: ImapSessionOptions) {}
 
@@ -103,6 +109,8 @@ export class ImapSession {
         return answer(c.tag, 'OK', 'NAMESPACE completed', ['* NAMESPACE (("" "/")) NIL NIL\r\n']);
       case 'ENABLE':
         return answer(c.tag, 'OK', 'ENABLE completed', ['* ENABLED\r\n']);
+      case 'APPEND':
+        return this.#append(c);
       case 'CREATE':
       case 'DELETE':
       case 'RENAME':
@@ -169,6 +177,7 @@ export class ImapSession {
     // As POP3: a user name that names an inbox reads that inbox; any other reads every message.
     const inboxes = await this.options.useCases.listInboxes();
     this.#inbox = inboxes.find((i) => i.name === user.toLowerCase())?.name ?? null;
+    this.#user = user;
     this.state = 'authenticated';
     return answer(tag, 'OK', `[CAPABILITY ${this.capabilities()}] logged in${this.#inbox ? ` to inbox ${this.#inbox}` : ''}`);
   }
@@ -221,23 +230,50 @@ export class ImapSession {
   }
 
   /** Untagged updates since the last command: EXPUNGE for messages gone, EXISTS for new ones. */
-  async #updates(): Promise<string[]> {
+  updates(expunge = true): Promise<string[]> {
+    return this.#updates(expunge);
+  }
+
+  async #updates(expunge = true): Promise<string[]> {
     if (!this.mailbox) return [];
-    const { expunged, exists } = this.mailbox.refresh(await this.options.useCases.selectMessages({ inbox: this.#inbox }));
+    const { expunged, exists } = this.mailbox.refresh(await this.options.useCases.selectMessages({ inbox: this.#inbox }), expunge);
     return [...expunged.map((n) => `* ${n} EXPUNGE\r\n`), ...(exists === null ? [] : [`* ${exists} EXISTS\r\n`])];
   }
 
-  /** Deletes the messages marked \Deleted; their sequence numbers, highest first. */
-  async #deleteMarked(): Promise<number[]> {
+  /** Deletes the messages marked \Deleted (only those whose UID `only` accepts, for UID EXPUNGE); their sequence numbers, highest first. */
+  async deleteMarked(only: (uid: number) => boolean = () => true): Promise<number[]> {
+    return this.#deleteMarked(only);
+  }
+
+  async #deleteMarked(only: (uid: number) => boolean = () => true): Promise<number[]> {
     const box = this.mailbox!;
     const marked: number[] = [];
-    for (let i = box.slots.length - 1; i >= 0; i--) if (this.options.shared.get(box.slots[i]!.id)?.has('\\Deleted')) marked.push(i + 1);
+    for (let i = box.slots.length - 1; i >= 0; i--) if (only(box.slots[i]!.uid) && this.options.shared.get(box.slots[i]!.id)?.has('\\Deleted')) marked.push(i + 1);
     if (!marked.length) return [];
     const ids = marked.map((n) => box.slots[n - 1]!.id);
     await this.options.useCases.deleteMessages({ ids });
     for (const id of ids) this.options.shared.delete(id);
     for (const n of marked) box.slots.splice(n - 1, 1);
     return marked;
+  }
+
+  /** The envelope of a message stored through this session (APPEND, COPY): it lands in the login's inbox. */
+  envelopeFor(base?: Envelope): Envelope {
+    const client = this.options.client();
+    return { mailFrom: base?.mailFrom ?? '', rcptTo: base?.rcptTo ?? [], remoteAddress: client.address, heloName: `IMAP ${this.#user}`.trim(), authUser: this.#inbox, secure: client.secure };
+  }
+
+  async #append(c: Command): Promise<ImapAnswer> {
+    if (!this.#isInbox(c.args[0])) return answer(c.tag, 'NO', '[TRYCREATE] only INBOX exists');
+    const request = appendRequest(c.args.slice(1));
+    if (typeof request === 'string') return answer(c.tag, 'BAD', request);
+    try {
+      await storeWithFlags(this.options.useCases, this.options.shared, request.raw, this.envelopeFor(), request.flags);
+    } catch (err) {
+      if (err instanceof DomainError && err.kind === 'too-large') return answer(c.tag, 'NO', `[TOOBIG] ${err.message}`);
+      throw err;
+    }
+    return answer(c.tag, 'OK', 'APPEND completed', await this.#updates());
   }
 
   #wrongState(c: Command): ImapAnswer {

@@ -1,6 +1,6 @@
 // IMAP through imapflow, the Node IMAP client an application's IMAP code most often uses: connect,
-// open INBOX, fetch envelopes and sources (byte-identical), flag a message read and delete one,
-// each seen in the REST API.
+// open INBOX, fetch envelopes and sources (byte-identical), flag a message read, delete one and
+// append one, each seen in the REST API; search by subject.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -43,5 +43,14 @@ test('imapflow: envelopes and sources of every message, \\Seen and delete shared
   assert.ok(status);
   assert.equal(status.messages, 4);
   assert.equal(status.unseen, 3);
+  const appended = Buffer.from('From: desk@example.test\r\nTo: app@example.test\r\nSubject: saved by imapflow\r\n\r\nhello\r\n');
+  assert.ok(await client.append('INBOX', appended, ['\\Flagged']));
+  const found = (await (await fetch(`${server.url}/api/messages?query=${encodeURIComponent('subject:"saved by imapflow"')}`)).json()) as { messages: Array<{ id: string; tags: string[] }> };
+  assert.equal(found.messages.length, 1, 'APPEND appears in the REST API');
+  assert.ok(found.messages[0]!.tags.includes('flagged'));
+  assert.deepEqual(await (await fetch(`${server.url}/api/messages/${found.messages[0]!.id}/raw`)).arrayBuffer().then((b) => Buffer.from(b)), appended);
+  const uids = await client.search({ from: 'app@example.test' }, { uid: true });
+  assert.ok(uids);
+  assert.equal(uids.length, 4, 'SEARCH FROM finds the four messages from the app left, not the appended one');
   await client.logout();
 });

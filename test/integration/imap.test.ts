@@ -99,3 +99,100 @@ print(json.dumps(dict(store=store, expunge=expunge, exists=exists)))
   assert.equal((await fetch(`${server.url}/api/messages/${ids[1]}`)).status, 404, 'expunged is deleted');
   assert.equal((await fetch(`${server.url}/api/messages/${ids[2]}`)).status, 200);
 });
+
+test('imaplib: SEARCH by subject, recipient, body, header, flags, size, dates, UID sets, NOT and OR', async () => {
+  const server = await imapServer();
+  const ids: string[] = [];
+  for (let n = 1; n <= 6; n++) ids.push(await send(server, n));
+  await fetch(`${server.url}/api/messages/${ids[1]}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ read: true }) });
+  const out = await imaplib<Record<string, string>>(
+    server.imapPort!,
+    `
+M = imaplib.IMAP4('127.0.0.1', port)
+M.login('anyone', 'secret')
+M.select('INBOX')
+out = {}
+def s(name, *criteria):
+    typ, data = M.search(None, *criteria)
+    out[name] = data[0].decode()
+s('subject', 'SUBJECT', '"message 3"')
+s('to', 'TO', 'user5@example.test')
+s('from', 'FROM', '"app sender"')
+s('body', 'BODY', '"BODY OF 4"')
+s('text', 'TEXT', 'm6@example')
+s('header', 'HEADER', 'Message-ID', '<m2@')
+s('unseen', 'UNSEEN')
+s('seen', 'SEEN')
+s('notor', 'NOT', 'OR', 'SUBJECT', '"message 1"', 'SUBJECT', '"message 2"')
+s('larger', 'LARGER', '1')
+s('smaller', 'SMALLER', '10')
+s('since', 'SINCE', '1-Jan-2000')
+s('before', 'BEFORE', '1-Jan-2000')
+s('senton', 'SENTON', '7-Dec-2026')
+s('seqset', '2:3,6')
+s('charset', 'CHARSET', 'UTF-8', 'SUBJECT', 'message')
+typ, data = M.uid('SEARCH', None, 'SUBJECT', '"message 6"')
+out['uid'] = data[0].decode()
+typ, data = M.uid('FETCH', out['uid'], '(UID)')
+out['uidcheck'] = data[0].decode()
+M.logout()
+print(json.dumps(out))
+`,
+  );
+  assert.equal(out.subject, '3');
+  assert.equal(out.to, '5');
+  assert.equal(out.from, '1 2 3 4 5 6');
+  assert.equal(out.body, '4');
+  assert.equal(out.text, '6');
+  assert.equal(out.header, '2');
+  assert.equal(out.unseen, '1 3 4 5 6');
+  assert.equal(out.seen, '2');
+  assert.equal(out.notor, '3 4 5 6');
+  assert.equal(out.larger, '1 2 3 4 5 6');
+  assert.equal(out.smaller, '');
+  assert.equal(out.since, '1 2 3 4 5 6');
+  assert.equal(out.before, '');
+  assert.equal(out.senton, '1 2 3 4 5 6');
+  assert.equal(out.seqset, '2 3 6');
+  assert.equal(out.charset, '1 2 3 4 5 6');
+  assert.match(out.uidcheck!, new RegExp(`UID ${out.uid}\\)`));
+});
+
+test('imaplib: APPEND stores a message the API and the open session see; COPY duplicates; UID EXPUNGE removes only the UIDs given', async () => {
+  const server = await imapServer();
+  await send(server, 1);
+  const out = await imaplib<{ append: string; exists: string[]; copied: string; uidExpunge: string[]; after: string }>(
+    server.imapPort!,
+    `
+M = imaplib.IMAP4('127.0.0.1', port)
+M.login('anyone', 'secret')
+M.select('INBOX')
+msg = b'From: saver@example.test\\r\\nTo: desk@example.test\\r\\nSubject: appended by imap\\r\\n\\r\\nsaved body\\r\\n'
+typ, data = M.append('INBOX', '(\\\\Seen)', None, msg)
+append = typ
+typ, data = M.noop()
+exists = [d.decode() for d in M.untagged_responses.get('EXISTS', [])]
+M.copy('1', 'INBOX')
+typ, data = M.search(None, 'SUBJECT', '"message 1"')
+copied = data[0].decode()
+typ, data = M.fetch('1:*', '(UID)')
+uids = [re.search(rb'UID (\\d+)', d).group(1).decode() for d in data]
+M.store('1,3', '+FLAGS', '(\\\\Deleted)')
+M.uid('EXPUNGE', uids[2])
+typ, data = M.response('EXPUNGE')  # imaplib's uid() hands back FETCH responses only
+uidExpunge = [d.decode() for d in data if d]
+typ, data = M.search(None, 'DELETED')
+after = data[0].decode()
+M.logout()
+print(json.dumps(dict(append=append, exists=exists, copied=copied, uidExpunge=uidExpunge, after=after)))
+`,
+  );
+  assert.equal(out.append, 'OK');
+  assert.equal(out.exists.at(-1), '2', 'the open session was told of the appended message');
+  const list = (await (await fetch(`${server.url}/api/messages?query=${encodeURIComponent('subject:"appended by imap"')}`)).json()) as { messages: Array<{ id: string; read: boolean }> };
+  assert.equal(list.messages.length, 1, 'the appended message is in the REST API');
+  assert.equal(list.messages[0]!.read, true, 'with its \\Seen flag');
+  assert.equal(out.copied, '1 3', 'COPY made a second message 1');
+  assert.deepEqual(out.uidExpunge, ['3']);
+  assert.equal(out.after, '1', 'message 1 keeps its \\Deleted mark: its UID was not given');
+});

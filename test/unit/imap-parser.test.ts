@@ -54,3 +54,18 @@ test('sequence sets: ranges either way round, "*" as the largest number, malform
   assert.deepEqual(sequenceSet('1:*', 0), [[0, 1]]);
   for (const bad of ['', '0', '1:', 'a', '1,,2', '1:2:3']) assert.equal(sequenceSet(bad, 9), null, bad);
 });
+
+test('search keys that cannot be read are refused by name', async () => {
+  const { parseSearch, SearchSyntaxError } = await import('../../server/imap/search.js');
+  const keys = (s: string) => parseCommand(Buffer.from(`a SEARCH ${s}`)).args;
+  for (const [input, message] of [
+    ['FROBNICATE', /unknown search key "FROBNICATE"/],
+    ['SINCE 2026-12-01', /invalid date "2026-12-01"/],
+    ['LARGER many', /LARGER takes a number of bytes/],
+    ['UID 1:x', /invalid UID set 1:x/],
+    ['OR SEEN', /a search key is missing/],
+    ['SUBJECT', /missing its argument/],
+  ] as const) {
+    assert.throws(() => parseSearch(keys(input), 5, 5), (err: unknown) => err instanceof SearchSyntaxError && message.test(err.message), input);
+  }
+});

@@ -2,24 +2,29 @@
 // built from its stored summary and, when an item needs them, its raw bytes, served exactly as
 // SMTP received them (BODY[] is byte-identical to /api/messages/:id/raw).
 
+import { mimeTree, type MimeNode } from '../mail/parse.js';
 import { headerFields, rawHeaderValues, splitHeader } from '../mail/raw-headers.js';
 import type { StoredMessage } from '../mail/types.js';
 import type { Token } from './parser.js';
+import { bodyStructure, partBytes, type PartSection } from './structure.js';
 import { envelope, internalDate, join, list, literal, type Part } from './wire.js';
 
 /** One fetch attribute. */
 export type FetchItem =
-  | { kind: 'UID' | 'FLAGS' | 'INTERNALDATE' | 'RFC822.SIZE' | 'ENVELOPE' }
+  | { kind: 'UID' | 'FLAGS' | 'INTERNALDATE' | 'RFC822.SIZE' | 'ENVELOPE' | 'BODYSTRUCTURE' | 'BODY' }
   | { kind: 'section'; name: 'BODY' | 'RFC822' | 'RFC822.HEADER' | 'RFC822.TEXT'; section: Section; peek: boolean; partial: { origin: number; length: number | null } | null };
 
-type Section = { kind: 'full' } | { kind: 'header' } | { kind: 'text' } | { kind: 'fields'; names: string[]; not: boolean };
+type Section = { kind: 'full' } | { kind: 'header' } | { kind: 'text' } | { kind: 'fields'; names: string[]; not: boolean } | ({ kind: 'part'; label: string } & PartSection);
 
 export class FetchSyntaxError extends Error {}
 
 const MACROS: Record<string, string[]> = {
   ALL: ['FLAGS', 'INTERNALDATE', 'RFC822.SIZE', 'ENVELOPE'],
   FAST: ['FLAGS', 'INTERNALDATE', 'RFC822.SIZE'],
+  FULL: ['FLAGS', 'INTERNALDATE', 'RFC822.SIZE', 'ENVELOPE', 'BODY'],
 };
+
+const fieldNames = (list_: string) => list_.trim().split(/\s+/).filter(Boolean).map((n) => n.replace(/^"(.*)"$/, '$1'));
 
 function section(text: string): Section {
   const t = text.trim().toUpperCase();
@@ -28,11 +33,17 @@ function section(text: string): Section {
   if (t === 'TEXT') return { kind: 'text' };
   const m = /^HEADER\.FIELDS(\.NOT)?\s*\(([^)]*)\)$/i.exec(text.trim());
   if (m) {
-    const names = m[2]!.trim().split(/\s+/).filter(Boolean).map((n) => n.replace(/^"(.*)"$/, '$1'));
+    const names = fieldNames(m[2]!);
     if (!names.length) throw new FetchSyntaxError('HEADER.FIELDS needs at least one field name');
     return { kind: 'fields', names, not: Boolean(m[1]) };
   }
-  throw new FetchSyntaxError(`section [${text}] is not supported: only [], [HEADER], [TEXT] and [HEADER.FIELDS (...)] (MIME part numbers are not served yet)`);
+  const p = /^([1-9]\d{0,5}(?:\.[1-9]\d{0,5}){0,31})(?:\.(MIME|HEADER|TEXT|HEADER\.FIELDS(\.NOT)?\s*\(([^)]*)\)))?$/i.exec(text.trim());
+  if (!p) throw new FetchSyntaxError(`invalid section [${text}]`);
+  const path = p[1]!.split('.').map(Number);
+  const sub = (p[2] ?? '').toUpperCase();
+  const what: PartSection['what'] = sub === '' ? 'body' : sub === 'MIME' ? 'mime' : sub === 'HEADER' ? 'header' : sub === 'TEXT' ? 'text' : { names: fieldNames(p[4]!), not: Boolean(p[3]) };
+  const label = typeof what === 'string' ? `${p[1]}${sub ? `.${sub}` : ''}` : `${p[1]}.HEADER.FIELDS${what.not ? '.NOT' : ''} (${what.names.join(' ')})`;
+  return { kind: 'part', path, what, label };
 }
 
 function item(atom: string): FetchItem[] {
@@ -44,6 +55,8 @@ function item(atom: string): FetchItem[] {
     case 'INTERNALDATE':
     case 'RFC822.SIZE':
     case 'ENVELOPE':
+    case 'BODYSTRUCTURE':
+    case 'BODY':
       return [{ kind: upper }];
     case 'RFC822':
       return [{ kind: 'section', name: 'RFC822', section: { kind: 'full' }, peek: false, partial: null }];
@@ -53,7 +66,7 @@ function item(atom: string): FetchItem[] {
       return [{ kind: 'section', name: 'RFC822.TEXT', section: { kind: 'text' }, peek: false, partial: null }];
   }
   const m = /^BODY(\.PEEK)?\[([^\]]*)\](?:<(\d{1,10})(?:\.(\d{1,10}))?>)?$/i.exec(atom);
-  if (!m) throw new FetchSyntaxError(`unknown fetch attribute ${JSON.stringify(atom.slice(0, 40))}${/^(BODY|BODYSTRUCTURE)$/i.test(atom) ? ' (not served yet)' : ''}`);
+  if (!m) throw new FetchSyntaxError(`unknown fetch attribute ${JSON.stringify(atom.slice(0, 40))}`);
   return [{ kind: 'section', name: 'BODY', section: section(m[2]!), peek: Boolean(m[1]), partial: m[3] === undefined ? null : { origin: Number(m[3]), length: m[4] === undefined ? null : Number(m[4]) } }];
 }
 
@@ -73,10 +86,12 @@ export function fetchItems(token: Token | undefined): FetchItem[] {
 /** Whether answering these items sets \Seen (a BODY[...] without PEEK, RFC822, RFC822.TEXT). */
 export const setsSeen = (items: readonly FetchItem[]) => items.some((i) => i.kind === 'section' && !i.peek);
 /** Whether the raw bytes are needed. */
-export const needsRaw = (items: readonly FetchItem[]) => items.some((i) => i.kind === 'section' || i.kind === 'ENVELOPE');
+export const needsRaw = (items: readonly FetchItem[]) => items.some((i) => i.kind === 'section' || i.kind === 'ENVELOPE' || i.kind === 'BODYSTRUCTURE' || i.kind === 'BODY');
 
-function sectionBytes(raw: Buffer, s: Section): Buffer {
+function sectionBytes(raw: Buffer, s: Section, tree: () => MimeNode): Buffer {
   switch (s.kind) {
+    case 'part':
+      return partBytes(raw, tree(), s) ?? Buffer.alloc(0); // no such part: an empty string
     case 'full':
       return raw;
     case 'header':
@@ -91,7 +106,7 @@ function sectionBytes(raw: Buffer, s: Section): Buffer {
 function sectionName(i: Extract<FetchItem, { kind: 'section' }>): string {
   if (i.name !== 'BODY') return i.name;
   const s = i.section;
-  const inner = s.kind === 'full' ? '' : s.kind === 'header' ? 'HEADER' : s.kind === 'text' ? 'TEXT' : `HEADER.FIELDS${s.not ? '.NOT' : ''} (${s.names.join(' ')})`;
+  const inner = s.kind === 'full' ? '' : s.kind === 'header' ? 'HEADER' : s.kind === 'text' ? 'TEXT' : s.kind === 'part' ? s.label : `HEADER.FIELDS${s.not ? '.NOT' : ''} (${s.names.join(' ')})`;
   return `BODY[${inner}]${i.partial ? `<${i.partial.origin}>` : ''}`;
 }
 
@@ -107,6 +122,8 @@ export function fetchResponse(seq: number, uid: number, message: StoredMessage, 
   const parts: Part[] = [];
   const add = (name: string, value: Part | Part[]) => parts.push(join([`${name} `, ...(Array.isArray(value) ? value : [value])]));
   const done = new Set<string>();
+  let parsedTree: MimeNode | null = null;
+  const tree = () => (parsedTree ??= mimeTree(raw!));
   for (const i of items) {
     const key = i.kind === 'section' ? sectionName(i) : i.kind;
     if (done.has(key)) continue;
@@ -127,8 +144,12 @@ export function fetchResponse(seq: number, uid: number, message: StoredMessage, 
       case 'ENVELOPE':
         add('ENVELOPE', envelopeOf(message, raw!));
         break;
+      case 'BODYSTRUCTURE':
+      case 'BODY':
+        add(i.kind, bodyStructure(raw!, tree(), i.kind === 'BODYSTRUCTURE'));
+        break;
       case 'section': {
-        let bytes = sectionBytes(raw!, i.section);
+        let bytes = sectionBytes(raw!, i.section, tree);
         if (i.partial) bytes = bytes.subarray(i.partial.origin, i.partial.length === null ? undefined : i.partial.origin + i.partial.length);
         add(key, literal(bytes));
         break;

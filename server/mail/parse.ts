@@ -14,6 +14,8 @@ import type { Address } from './types.js';
 
 export type { ParsedMessage, ParsedPart } from './parsed.js';
 export { decodeWords, headerParam } from './parsed.js';
+// The structure as byte ranges (IMAP's BODYSTRUCTURE and part sections): no decoding, no mailparser.
+export { decodeHeaderWords, mimeTree, type MimeNode } from './mime-tree.js';
 
 /** Bounds on the work one message may cost the parser. */
 export interface ParseLimits {

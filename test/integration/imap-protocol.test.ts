@@ -42,7 +42,8 @@ test('literals, LITERAL+ and pipelined commands are answered in order; syntax er
   assert.match(await c.command('c1', 'FROBNICATE'), /^c1 BAD unknown command "FROBNICATE"/m);
   assert.match(await c.command('c2', 'FETCH 1:x (UID)'), /^c2 BAD invalid sequence set/m);
   assert.match(await c.command('c3', 'FETCH 9 (UID)'), /^c3 BAD no message 9/m);
-  assert.match(await c.command('c4', 'FETCH 1 (BODY[1.2.3.MIME])'), /^c4 BAD section \[1\.2\.3\.MIME\] is not supported/m);
+  assert.match(await c.command('c4', 'FETCH 1 (BODY.PEEK[1.2.3.MIME])'), /^\* 1 FETCH \(BODY\[1\.2\.3\.MIME\] \{0\}\r\n\)/m, 'a part the message lacks is an empty string');
+  assert.match(await c.command('c6', 'FETCH 1 (BODY[0])'), /^c6 BAD invalid section \[0\]/m);
   assert.match(await c.command('c5', 'LOGIN x y'), /^c5 BAD LOGIN is not allowed in the selected state/m);
   c.send('+bad NOOP\r\n');
   assert.match(await c.until(/\r\n/), /^\* BAD invalid tag\r\n$/);

@@ -80,3 +80,8 @@ export async function messagePart(ctx: AppContext, id: string, partId: string): 
 export async function storeStats(ctx: AppContext): Promise<StoreStats> {
   return ctx.store.stats();
 }
+
+/** When the store's arrival numbers began (seconds): they are never reused while it stays the same (IMAP's UIDVALIDITY). */
+export async function arrivalEpoch(ctx: AppContext): Promise<number> {
+  return ctx.store.epoch;
+}

@@ -50,7 +50,6 @@ const MAX_QUEUED = 64;
 export function createImapListener(options: ImapListenerOptions): ImapListener {
   const maxLine = options.maxLineLength ?? MAX_LINE;
   const shared: SharedFlags = new Map();
-  const uidValidity = Math.floor(Date.now() / 1000); // UIDs are the store's arrival numbers of this run
   const lines = createLineServer({
     ...options,
     maxConnectionsPerIp: options.maxConnectionsPerIp ?? MAX_PER_IP,
@@ -68,7 +67,6 @@ export function createImapListener(options: ImapListenerOptions): ImapListener {
       canStartTls: () => context !== null && options.starttls === true && !secure,
       failedLoginPause: () => new Promise((resolve) => setTimeout(resolve, options.failedLoginDelay ?? FAILED_LOGIN_MS)), // slows password guessing
       shared,
-      uidValidity,
       client: () => ({ address: raw.remoteAddress ?? '', secure }),
     });
     const framer = new CommandFramer(maxLine, options.maxLiteral, options.maxLiteral + 64 * 1024);

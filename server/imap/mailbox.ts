@@ -1,6 +1,6 @@
 // The selected mailbox of one IMAP session: INBOX holds every message of the login's inbox,
 // oldest first. Message sequence numbers are positions in that list; UIDs are the store's arrival
-// numbers (ascending, never reused while the server runs). Flags are Mailroom's own state:
+// numbers (ascending, never reused; with --data-dir kept across restarts, UIDVALIDITY with them). Flags are Mailroom's own state:
 // \Seen is the read flag, \Flagged the tag "flagged", keywords are tags; \Deleted, \Answered and
 // \Draft live in a map shared by every session of the listener until the message goes.
 

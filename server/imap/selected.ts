@@ -1,7 +1,10 @@
 // The commands of the selected state that address messages by set: FETCH and STORE, and their UID
-// forms. A FETCH answer is streamed message by message (a FETCH 1:* BODY[] of the whole store
-// never sits in memory at once); STORE changes flags through the use cases, so \Seen is the read
-// flag the inbox shows, \Flagged and keywords are tags.
+// forms. Each first brings the session up to date: new mail as EXISTS always, messages deleted
+// elsewhere as EXPUNGE only in the UID forms (RFC 3501 section 7.4.1 forbids it during FETCH,
+// STORE and SEARCH, whose sequence numbers it would shift). A FETCH answer is streamed message by
+// message (a FETCH 1:* BODY[] of the whole store never sits in memory at once); STORE changes
+// flags through the use cases, so \Seen is the read flag the inbox shows, \Flagged and keywords
+// are tags.
 
 import { DomainError } from '../app/index.js';
 import { normalizeTag } from '../mail/tags.js';
@@ -26,7 +29,8 @@ function slotsOf(c: Command, box: Mailbox, uid: boolean): Array<[number, Slot]> 
 
 const gone = (err: unknown) => err instanceof DomainError && err.kind === 'not-found';
 
-async function* fetchStream(session: ImapSession, box: Mailbox, slots: Array<[number, Slot]>, items: FetchItem[]): AsyncGenerator<Buffer> {
+async function* fetchStream(session: ImapSession, box: Mailbox, slots: Array<[number, Slot]>, items: FetchItem[], pre: readonly string[]): AsyncGenerator<Buffer> {
+  if (pre.length) yield Buffer.from(pre.join(''), 'latin1');
   const { useCases, shared } = session.options;
   const wantsRaw = needsRaw(items);
   const marksSeen = setsSeen(items) && !box.readOnly;
@@ -49,6 +53,7 @@ async function* fetchStream(session: ImapSession, box: Mailbox, slots: Array<[nu
 }
 
 async function fetch(session: ImapSession, c: Command, box: Mailbox, uid: boolean): Promise<ImapAnswer> {
+  const pre = await session.updates(uid);
   const slots = slotsOf(c, box, uid);
   if (!Array.isArray(slots)) return slots;
   let items: FetchItem[];
@@ -60,7 +65,7 @@ async function fetch(session: ImapSession, c: Command, box: Mailbox, uid: boolea
   }
   if (c.args.length > 2) return answer(c.tag, 'BAD', 'FETCH takes a set and attributes');
   if (uid && !items.some((i) => i.kind === 'UID')) items = [{ kind: 'UID' }, ...items];
-  return { ...answer(c.tag, 'OK', `${c.name} completed`), stream: fetchStream(session, box, slots, items) };
+  return { ...answer(c.tag, 'OK', `${c.name} completed`), stream: fetchStream(session, box, slots, items, pre) };
 }
 
 /** The flag names of a STORE argument (a list, or one flag). */
@@ -94,13 +99,14 @@ function changeFor(message: StoredMessage, mode: '' | '+' | '-', flags: readonly
 
 async function store(session: ImapSession, c: Command, box: Mailbox, uid: boolean): Promise<ImapAnswer> {
   if (box.readOnly) return answer(c.tag, 'NO', '[READ-ONLY] the mailbox was opened with EXAMINE');
+  const pre = await session.updates(uid);
   const slots = slotsOf(c, box, uid);
   if (!Array.isArray(slots)) return slots;
   const m = /^([+-]?)FLAGS(\.SILENT)?$/i.exec(c.args[1]?.kind === 'atom' ? c.args[1].value : '');
   const flags = flagNames(c.args[2]);
   if (!m || !flags || c.args.length !== 3) return answer(c.tag, 'BAD', 'STORE takes a set, [+|-]FLAGS[.SILENT] and a list of flags');
   const { useCases, shared } = session.options;
-  const out: Buffer[] = [];
+  const out: Array<Buffer | string> = [...pre];
   for (const [seq, slot] of slots) {
     const message = await useCases.findMessage(slot.id);
     if (!message) continue;
@@ -134,7 +140,7 @@ async function search(session: ImapSession, c: Command, box: Mailbox, uid: boole
     throw err;
   }
   const { useCases, shared } = session.options;
-  const arrived = await session.updates(false);
+  const arrived = await session.updates(uid);
   const byId = new Map((await useCases.selectMessages({ inbox: box.inbox })).map((m) => [m.id, m]));
   const hits: number[] = [];
   box.slots.forEach((slot, i) => {

@@ -14,7 +14,7 @@ import { astring, type Command, type Token } from './parser.js';
 import { runSelected } from './selected.js';
 import { join } from './wire.js';
 
-export type ImapUseCases = Pick<App, 'selectMessages' | 'readRaw' | 'deleteMessages' | 'listInboxes' | 'updateMessage' | 'findMessage' | 'appendMessage'>;
+export type ImapUseCases = Pick<App, 'selectMessages' | 'readRaw' | 'deleteMessages' | 'listInboxes' | 'updateMessage' | 'findMessage' | 'appendMessage' | 'arrivalEpoch'>;
 
 export interface ImapSessionOptions {
   useCases: ImapUseCases;
@@ -26,8 +26,6 @@ export interface ImapSessionOptions {
   failedLoginPause: () => Promise<void>;
   /** Flags beyond \Seen and tags, shared by the listener's sessions. */
   shared: SharedFlags;
-  /** Fixed for the life of the listener: UIDs are the store's arrival numbers of this run. */
-  uidValidity: number;
   /** The client's address and whether the connection is encrypted, for the envelope of an APPEND. */
   client: () => { address: string; secure: boolean };
 }
@@ -202,7 +200,7 @@ export class ImapSession {
       `* ${box.size} EXISTS\r\n`,
       '* 0 RECENT\r\n',
       ...(firstUnseen === -1 ? [] : [`* OK [UNSEEN ${firstUnseen + 1}] first unseen message\r\n`]),
-      `* OK [UIDVALIDITY ${this.options.uidValidity}] UIDs valid\r\n`,
+      `* OK [UIDVALIDITY ${await this.options.useCases.arrivalEpoch()}] UIDs valid\r\n`,
       `* OK [UIDNEXT ${box.maxUid + 1}] predicted next UID\r\n`,
     ];
     return answer(c.tag, 'OK', `[${box.readOnly ? 'READ-ONLY' : 'READ-WRITE'}] ${c.name} completed`, lines);
@@ -217,7 +215,7 @@ export class ImapSession {
       MESSAGES: messages.length,
       RECENT: 0,
       UIDNEXT: messages.reduce((max, m) => Math.max(max, m.seq), 0) + 1,
-      UIDVALIDITY: this.options.uidValidity,
+      UIDVALIDITY: await this.options.useCases.arrivalEpoch(),
       UNSEEN: messages.filter((m) => !m.read).length,
     };
     const out: string[] = [];

@@ -16,18 +16,7 @@ import { compressor } from './compressor.js';
 import { MemoryIndexes } from './memory-index.js';
 import { RawArena } from './raw-arena.js';
 import { createTagOps } from './memory-tags.js';
-import {
-  DEFAULT_INBOX,
-  StoreError,
-  cursorSeq,
-  type InboxStats,
-  type ListOptions,
-  type ListPage,
-  type MessageStore,
-  type NewMessage,
-  type Scope,
-  type StoreStats,
-} from './store.js';
+import { DEFAULT_INBOX, StoreError, cursorSeq, type InboxStats, type ListOptions, type ListPage, type MessageStore, type NewMessage, type Scope, type StoreStats } from './store.js';
 
 export interface MemoryStoreOptions {
   maxMessages: number;
@@ -37,6 +26,9 @@ export interface MemoryStoreOptions {
   bus: EventBus;
   /** Id source; defaults to random ids (a persistent adapter passes stored ids back in on restore). */
   createId?: () => string;
+  /** A persistent adapter's kept epoch and the highest arrival number it ever handed out. */
+  epoch?: number;
+  lastSeq?: number;
 }
 
 const COMPACT_MIN_DEAD = 1024; // below this many tombstones compaction is not worth a pass
@@ -53,7 +45,7 @@ export function createMemoryStore(options: MemoryStoreOptions): MessageStore {
   let order: Entry[] = [];
   let head = 0; // order[0..head) are gone (evicted or compacted away)
   let dead = 0; // tombstones in order[head..]
-  let seq = 0;
+  let seq = options.lastSeq ?? 0;
   let bytes = 0;
   const counters = { received: 0, deleted: 0, evicted: 0 };
   const arena = new RawArena();
@@ -163,7 +155,9 @@ export function createMemoryStore(options: MemoryStoreOptions): MessageStore {
         evicted.push(e.id);
       }
       const tags = normalizeTags(message.tags ?? []).map((t) => index.spelling(t));
-      const entry = new Entry(nextId(), ++seq, message.receivedAt ?? Date.now(), inbox, message.raw, message.envelope, message.view, tags, cost, arena);
+      const entrySeq = message.seq ?? ++seq; // a restored message keeps its number; new ones count on
+      if (entrySeq > seq) seq = entrySeq;
+      const entry = new Entry(nextId(), entrySeq, message.receivedAt ?? Date.now(), inbox, message.raw, message.envelope, message.view, tags, cost, arena);
       if (entry.packable && !compressor().pack(message.raw, (packed) => entry.pack(packed))) entry.pack(null);
       order.push(entry);
       byId.set(entry.id, entry);
@@ -294,6 +288,7 @@ export function createMemoryStore(options: MemoryStoreOptions): MessageStore {
     stats(): StoreStats {
       return { count: byId.size, unread: index.unread.size, bytes, heldBytes: arena.stats().heldBytes, ...counters };
     },
+    epoch: options.epoch ?? Math.floor(Date.now() / 1000),
   };
   return store;
 }

@@ -28,7 +28,7 @@ export interface SqliteStoreOptions {
 
 /** The database file inside --data-dir. */
 export const DB_FILE = 'mailroom.sqlite';
-const SCHEMA_VERSION = 1; // PRAGMA user_version; bump with a migration when the table changes
+const SCHEMA_VERSION = 2; // PRAGMA user_version; bump with a migration when the tables change (2: meta)
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS messages (
@@ -43,9 +43,14 @@ CREATE TABLE IF NOT EXISTS messages (
   raw BLOB NOT NULL                 -- the exact bytes received
 );
 CREATE INDEX IF NOT EXISTS messages_inbox ON messages (inbox);
+-- epoch: when the arrival numbers began (IMAP's UIDVALIDITY); last_seq: the highest ever handed out,
+-- so a number is never reused, not even after the newest messages were deleted. Version 1 had no
+-- meta table: its rows' n are their arrival numbers, and the table is filled on first open.
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 `;
 
 interface Row {
+  n: number;
   id: string;
   received_at: number;
   inbox: string;
@@ -92,7 +97,13 @@ export function openSqliteStore(options: SqliteStoreOptions): MessageStore {
   inner.subscribe((e) => pending.push(e));
   let restoringId: string | null = null;
   const randomId = createIdGenerator();
+  const meta = (key: string) => (db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: number } | undefined)?.value;
+  const setMeta = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
+  if (meta('epoch') === undefined) setMeta.run('epoch', Math.floor(Date.now() / 1000));
+  const highest = (db.prepare('SELECT MAX(n) AS n FROM messages').get() as { n: number | null }).n ?? 0;
   const memory = createMemoryStore({
+    epoch: meta('epoch'),
+    lastSeq: Math.max(meta('last_seq') ?? 0, highest),
     maxMessages: options.maxMessages,
     maxBytes: options.maxBytes,
     maxPerInbox: options.maxPerInbox ?? null,
@@ -101,14 +112,14 @@ export function openSqliteStore(options: SqliteStoreOptions): MessageStore {
   });
 
   const sql = {
-    insert: db.prepare('INSERT INTO messages (id, received_at, inbox, read, tags, envelope, view, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+    insert: db.prepare('INSERT INTO messages (n, id, received_at, inbox, read, tags, envelope, view, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
     remove: db.prepare('DELETE FROM messages WHERE id = ?'),
     setRead: db.prepare('UPDATE messages SET read = ? WHERE id = ?'),
     setTags: db.prepare('UPDATE messages SET tags = ? WHERE id = ?'),
     sync: db.prepare('UPDATE messages SET inbox = ?, read = ?, tags = ? WHERE id = ?'),
     clearAll: db.prepare('DELETE FROM messages'),
     clearInbox: db.prepare('DELETE FROM messages WHERE inbox = ?'),
-    all: db.prepare('SELECT id, received_at, inbox, read, tags, envelope, view, raw FROM messages ORDER BY n'),
+    all: db.prepare('SELECT n, id, received_at, inbox, read, tags, envelope, view, raw FROM messages ORDER BY n'),
   };
 
   /** Writes one event's effect; an event type added later is handled through its ids. */
@@ -116,7 +127,8 @@ export function openSqliteStore(options: SqliteStoreOptions): MessageStore {
     switch (e.type) {
       case 'message:new': {
         const m = memory.get(e.summary.id)!;
-        sql.insert.run(m.id, m.receivedAt, m.inbox, m.read ? 1 : 0, JSON.stringify(m.tags), JSON.stringify(m.envelope), JSON.stringify(m.view), memory.readRaw(m.id)!);
+        sql.insert.run(m.seq, m.id, m.receivedAt, m.inbox, m.read ? 1 : 0, JSON.stringify(m.tags), JSON.stringify(m.envelope), JSON.stringify(m.view), memory.readRaw(m.id)!);
+        setMeta.run('last_seq', m.seq);
         return;
       }
       case 'message:deleted':
@@ -161,6 +173,7 @@ export function openSqliteStore(options: SqliteStoreOptions): MessageStore {
         inbox: row.inbox,
         tags: JSON.parse(row.tags) as string[],
         receivedAt: row.received_at,
+        seq: row.n,
       });
       if (row.read) memory.setRead([row.id], true);
     } catch (err) {
@@ -209,6 +222,7 @@ export function openSqliteStore(options: SqliteStoreOptions): MessageStore {
     const s = memory.stats();
     return { ...s, received: s.received - base.received, deleted: s.deleted - base.deleted, evicted: s.evicted - base.evicted };
   };
+  store.epoch = memory.epoch;
   let closed = false;
   store.close = () => {
     if (closed) return;

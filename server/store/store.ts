@@ -13,6 +13,8 @@ export interface NewMessage {
   tags?: string[];
   /** Defaults to now. */
   receivedAt?: number;
+  /** Restore only: the arrival number a persistent adapter kept (the next one continues above it). */
+  seq?: number;
 }
 
 /** Which messages an operation covers: all of them, narrowed by inbox, query and/or predicate. */
@@ -96,6 +98,11 @@ export interface MessageStore {
   /** Removes a tag from every message; returns how many changed. */
   deleteTag(name: string): number;
   stats(): StoreStats;
+  /**
+   * When this store's arrival numbers (StoredMessage.seq) began: seconds since the epoch. Numbers
+   * are never reused while it stays the same (IMAP's UIDVALIDITY); a persistent store keeps it.
+   */
+  readonly epoch: number;
   /** Releases files and handles (persistent adapters); the store is unusable afterwards. */
   close?(): void;
 }

@@ -5,6 +5,9 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Mailroom } from '../../server/start.js';
 import { RawImap } from '../helpers/imap.js';
 import { queuedId, sendRawMail } from '../helpers/mail.js';
@@ -95,4 +98,71 @@ test('EXAMINE is read-only; a delete in the API reaches an open session as EXPUN
   queuedId(await sendRawMail(server.smtpPort, RAW(4), { from: 'app@example.test', to: ['edge@example.test'] }));
   assert.match(await c.command('a6', 'NOOP'), /^\* 2 EXPUNGE\r\n\* 3 EXISTS\r\na6 OK/);
   assert.match(await c.command('a7', 'FETCH 2 (BODY.PEEK[HEADER.FIELDS (SUBJECT)])'), /Subject: edge 3\r\n/);
+});
+
+test('a UID command after a delete in the API reports the EXPUNGE; a plain FETCH does not, and skips the message', async () => {
+  const server = await setUp();
+  const ids: string[] = [];
+  for (let n = 1; n <= 3; n++) ids.push(queuedId(await sendRawMail(server.smtpPort, RAW(n), { from: 'app@example.test', to: ['edge@example.test'] })));
+  const c = await open(server);
+  await c.command('a1', 'LOGIN u p');
+  await c.command('a2', 'SELECT INBOX');
+  await fetch(`${server.url}/api/messages/${ids[0]}`, { method: 'DELETE' });
+  const plain = await c.command('a3', 'FETCH 1:3 (BODY.PEEK[HEADER.FIELDS (SUBJECT)])');
+  assert.doesNotMatch(plain, /EXPUNGE/, 'no EXPUNGE during FETCH');
+  assert.doesNotMatch(plain, /edge 1/);
+  assert.match(plain, /\* 2 FETCH[^]*edge 2[^]*\* 3 FETCH[^]*edge 3/);
+  assert.match(await c.command('a4', 'UID FETCH 1:* (UID)'), /^\* 1 EXPUNGE\r\n\* 1 FETCH \(UID \d+\)\r\n\* 2 FETCH/);
+});
+
+test('more than 20 connections from one address are refused with BYE', async () => {
+  const server = await setUp();
+  const clients = await Promise.all(Array.from({ length: 20 }, () => open(server)));
+  const extra = await RawImap.open(server.imapPort!);
+  teardown.defer('extra', () => extra.close());
+  assert.match(await extra.until(/\r\n/), /^\* BYE \[UNAVAILABLE\] too many connections/);
+  await extra.closed;
+  clients[0]!.close();
+  await clients[0]!.closed;
+  const again = await eventuallyOpen(server);
+  assert.ok(again);
+});
+
+/** Opens a connection once a place is free again (the server hears the close a moment later). */
+async function eventuallyOpen(server: Mailroom): Promise<RawImap> {
+  for (let i = 0; i < 50; i++) {
+    const c = await RawImap.open(server.imapPort!);
+    teardown.defer('client', () => c.close());
+    const greeting = await c.until(/\r\n/);
+    if (greeting.startsWith('* OK')) return c;
+    await c.closed;
+  }
+  throw new Error('no place for a connection after one closed');
+}
+
+test('with --data-dir, UIDs and UIDVALIDITY are the same after a restart, and a deleted UID is never reused', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'mailroom-imap-'));
+  teardown.defer('data dir', () => rmSync(dataDir, { recursive: true, force: true }));
+  const uids = async (s: Mailroom) => {
+    const c = await open(s);
+    await c.command('a1', 'LOGIN u p');
+    const selected = await c.command('a2', 'SELECT INBOX');
+    const fetched = await c.command('a3', 'FETCH 1:* (UID BODY.PEEK[HEADER.FIELDS (SUBJECT)])');
+    c.close();
+    return { validity: /UIDVALIDITY (\d+)/.exec(selected)![1], uids: [...fetched.matchAll(/UID (\d+).*?Subject: (edge \d+)/gs)].map((m) => `${m[2]}=${m[1]}`) };
+  };
+  const first = await startTestServer({ imap: { host: '127.0.0.1', port: 0 }, dataDir });
+  const ids: string[] = [];
+  for (let n = 1; n <= 3; n++) ids.push(queuedId(await sendRawMail(first.smtpPort, RAW(n), { from: 'app@example.test', to: ['edge@example.test'] })));
+  await fetch(`${first.url}/api/messages/${ids[2]}`, { method: 'DELETE' });
+  const before = await uids(first);
+  await first.close();
+  const second = teardown.add(await startTestServer({ imap: { host: '127.0.0.1', port: 0 }, dataDir }), 'server');
+  queuedId(await sendRawMail(second.smtpPort, RAW(4), { from: 'app@example.test', to: ['edge@example.test'] }));
+  const after = await uids(second);
+  assert.equal(after.validity, before.validity);
+  assert.deepEqual(after.uids.slice(0, 2), before.uids);
+  const [, deletedUid] = /=(\d+)$/.exec(before.uids[1]!)!;
+  const [, newUid] = /=(\d+)$/.exec(after.uids[2]!)!;
+  assert.ok(Number(newUid) > Number(deletedUid) + 1, 'the new message does not take the deleted message\'s UID');
 });

@@ -108,3 +108,36 @@ test('a write that cannot reach the disk throws, is taken back out of memory and
   const s = a.store.stats();
   assert.deepEqual([s.count, s.received, s.deleted], [1, 1, 0], 'counters do not count it');
 });
+
+test('arrival numbers and the epoch survive a reopen, and a number is never handed out twice', async () => {
+  const dir = tempDir();
+  const a = open(dir);
+  const ids = ['one', 'two', 'three'].map((s) => a.store.add(newMessage(s)).id);
+  const seqs = ids.map((id) => a.store.get(id)!.seq);
+  const epoch = a.store.epoch;
+  assert.ok(epoch > 1_700_000_000, 'seconds since 1970');
+  a.store.delete([ids[2]!]); // the newest goes: its number must not come back
+  a.store.close!();
+  const b = open(dir);
+  assert.equal(b.store.epoch, epoch);
+  assert.deepEqual(ids.slice(0, 2).map((id) => b.store.get(id)!.seq), seqs.slice(0, 2));
+  const next = b.store.add(newMessage('four'));
+  assert.ok(next.seq > seqs[2]!, `new number ${next.seq} above the deleted one's ${seqs[2]}`);
+  b.store.close!();
+});
+
+test('a data dir written by schema 1 (no meta table) keeps its arrival order as numbers', async () => {
+  const dir = tempDir();
+  const a = open(dir);
+  const ids = ['one', 'two'].map((s) => a.store.add(newMessage(s)).id);
+  a.store.close!();
+  const { default: Database } = await import('better-sqlite3');
+  const db = new Database(join(dir, 'mailroom.sqlite'));
+  db.exec('DROP TABLE meta');
+  db.pragma('user_version = 1');
+  db.close();
+  const b = open(dir);
+  assert.deepEqual(ids.map((id) => b.store.get(id)!.seq), [1, 2]);
+  assert.equal(b.store.add(newMessage('three')).seq, 3);
+  b.store.close!();
+});

@@ -11,6 +11,7 @@ import type { HostPort } from '../config-values.js';
 import type { Logger } from '../log.js';
 import { createLineServer, startTls } from '../net/line-server.js';
 import { CommandFramer, type Framed } from './framing.js';
+import { idleChanges } from './idle.js';
 import type { SharedFlags } from './mailbox.js';
 import { ImapSyntaxError, parseCommand } from './parser.js';
 import { ImapSession, type ImapAnswer, type ImapUseCases } from './session.js';
@@ -104,6 +105,7 @@ export function createImapListener(options: ImapListenerOptions): ImapListener {
           if (f.nonSync) bye('the literal that was refused is being sent anyway');
           return f.nonSync ? 'stop' : 'go-on';
       }
+      if (session.idleTag !== null) return endIdle(f.bytes.toString('latin1'));
       let answer: ImapAnswer;
       if (session.pendingAuth) answer = await session.continueAuth(f.bytes.toString('latin1'));
       else {
@@ -125,6 +127,37 @@ export function createImapListener(options: ImapListenerOptions): ImapListener {
         upgrade();
         return 'stop';
       }
+      if (answer.then === 'idle') startIdle();
+      return 'go-on';
+    }
+
+    // IDLE (RFC 2177): mailbox events from the bus that feeds the WebSocket reach the client as
+    // they happen, written in event order; DONE ends it after everything already told.
+    let idleWrites: Promise<void> = Promise.resolve();
+    let unsubscribe: (() => void) | null = null;
+    function startIdle(): void {
+      const tell = (changes: () => Promise<string[]>) => {
+        idleWrites = idleWrites
+          .then(async () => {
+            const lines = await changes();
+            if (lines.length && !socket.destroyed) await write(lines.join(''));
+          })
+          .catch((err: unknown) => options.log.error({ err }, 'imap idle update failed'));
+      };
+      unsubscribe = options.useCases.events.subscribe((event) => tell(() => idleChanges(session, event)));
+      tell(() => session.updates()); // what changed since the last command, first
+      socket.once('close', stopIdle);
+    }
+    function stopIdle(): void {
+      unsubscribe?.();
+      unsubscribe = null;
+    }
+    async function endIdle(line: string): Promise<'go-on'> {
+      const tag = session.idleTag!;
+      session.idleTag = null;
+      stopIdle();
+      await idleWrites;
+      await write(line.trim().toUpperCase() === 'DONE' ? `${tag} OK IDLE terminated\r\n` : `${tag} BAD expected DONE to end IDLE\r\n`);
       return 'go-on';
     }
 

@@ -169,7 +169,7 @@ async function copy(session: ImapSession, c: Command, box: Mailbox, uid: boolean
   return answer(c.tag, 'OK', `${c.name} completed`, await session.updates());
 }
 
-const NOT_YET = new Set(['MOVE', 'IDLE', 'UID MOVE']);
+const NOT_YET = new Set(['MOVE', 'UID MOVE']);
 
 /** FETCH, STORE and their UID forms; the rest of the selected state is not served yet, or unknown. */
 export async function runSelected(session: ImapSession, c: Command, box: Mailbox): Promise<ImapAnswer> {
@@ -193,6 +193,6 @@ export async function runSelected(session: ImapSession, c: Command, box: Mailbox
       return answer(c.tag, 'OK', 'UID EXPUNGE completed', [...updates, ...expunged.map((n) => `* ${n} EXPUNGE\r\n`)]);
     }
   }
-  if (NOT_YET.has(c.name)) return answer(c.tag, 'BAD', `${c.name} is not served yet (MOVE and IDLE come with the next step)`);
+  if (NOT_YET.has(c.name)) return answer(c.tag, 'BAD', `${c.name} is not served yet (MOVE comes with tag mailboxes)`);
   return answer(c.tag, 'BAD', `unknown command ${JSON.stringify(c.name.slice(0, 30))}`);
 }

@@ -14,7 +14,7 @@ import { astring, type Command, type Token } from './parser.js';
 import { runSelected } from './selected.js';
 import { join } from './wire.js';
 
-export type ImapUseCases = Pick<App, 'selectMessages' | 'readRaw' | 'deleteMessages' | 'listInboxes' | 'updateMessage' | 'findMessage' | 'appendMessage' | 'arrivalEpoch'>;
+export type ImapUseCases = Pick<App, 'selectMessages' | 'readRaw' | 'deleteMessages' | 'listInboxes' | 'updateMessage' | 'findMessage' | 'appendMessage' | 'arrivalEpoch' | 'events'>;
 
 export interface ImapSessionOptions {
   useCases: ImapUseCases;
@@ -35,7 +35,7 @@ export interface ImapAnswer {
   out: Buffer;
   /** Untagged responses produced one at a time (a large FETCH), written with back-pressure. */
   stream?: AsyncIterable<Buffer>;
-  then?: 'close' | 'starttls';
+  then?: 'close' | 'starttls' | 'idle';
 }
 
 type State = 'not-authenticated' | 'authenticated' | 'selected' | 'logout';
@@ -51,6 +51,8 @@ export class ImapSession {
   state: State = 'not-authenticated';
   /** AUTHENTICATE PLAIN sent without an initial response: the next line is the response. */
   pendingAuth: string | null = null;
+  /** The tag of the IDLE in progress (RFC 2177), until the client sends DONE. */
+  idleTag: string | null = null;
   mailbox: Mailbox | null = null;
   #inbox: string | null = null;
   #user = '';
@@ -58,7 +60,7 @@ export class ImapSession {
   constructor(readonly options: ImapSessionOptions) {}
 
   capabilities(): string {
-    const caps = ['IMAP4rev1', 'LITERAL+', 'ID', 'ENABLE', 'NAMESPACE', 'UNSELECT', 'AUTH=PLAIN'];
+    const caps = ['IMAP4rev1', 'LITERAL+', 'ID', 'ENABLE', 'IDLE', 'NAMESPACE', 'UNSELECT', 'AUTH=PLAIN'];
     if (this.state === 'not-authenticated' && this.options.canStartTls()) caps.push('STARTTLS');
     return caps.join(' ');
   }
@@ -109,6 +111,9 @@ export class ImapSession {
         return answer(c.tag, 'OK', 'ENABLE completed', ['* ENABLED\r\n']);
       case 'APPEND':
         return this.#append(c);
+      case 'IDLE':
+        this.idleTag = c.tag;
+        return { out: Buffer.from('+ idling\r\n'), then: 'idle' };
       case 'CREATE':
       case 'DELETE':
       case 'RENAME':
@@ -279,7 +284,7 @@ export class ImapSession {
   }
 
   #unknownOrWrongState(c: Command): ImapAnswer {
-    const known = ['SELECT', 'EXAMINE', 'LIST', 'LSUB', 'STATUS', 'SUBSCRIBE', 'UNSUBSCRIBE', 'NAMESPACE', 'ENABLE', 'CREATE', 'DELETE', 'RENAME', 'APPEND', 'CHECK', 'CLOSE', 'UNSELECT', 'EXPUNGE', 'SEARCH', 'FETCH', 'STORE', 'COPY', 'UID FETCH', 'UID STORE', 'UID SEARCH', 'UID COPY', 'UID EXPUNGE'];
+    const known = ['IDLE', 'SELECT', 'EXAMINE', 'LIST', 'LSUB', 'STATUS', 'SUBSCRIBE', 'UNSUBSCRIBE', 'NAMESPACE', 'ENABLE', 'CREATE', 'DELETE', 'RENAME', 'APPEND', 'CHECK', 'CLOSE', 'UNSELECT', 'EXPUNGE', 'SEARCH', 'FETCH', 'STORE', 'COPY', 'UID FETCH', 'UID STORE', 'UID SEARCH', 'UID COPY', 'UID EXPUNGE'];
     if (known.includes(c.name)) return this.#wrongState(c);
     return answer(c.tag, 'BAD', `unknown command ${JSON.stringify(c.name.slice(0, 30))}`);
   }

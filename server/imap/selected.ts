@@ -156,17 +156,22 @@ async function copy(session: ImapSession, c: Command, box: Mailbox, uid: boolean
   if (!Array.isArray(slots)) return slots;
   if (c.args.length !== 2 || (astring(c.args[1]) ?? '').toUpperCase() !== 'INBOX') return answer(c.tag, 'NO', '[TRYCREATE] only INBOX exists');
   const { useCases, shared } = session.options;
+  const from: number[] = [];
+  const to: number[] = [];
   for (const [, slot] of slots) {
     const message = await useCases.findMessage(slot.id);
     if (!message) continue;
     try {
       const raw = await useCases.readRaw(slot.id);
-      await storeWithFlags(useCases, shared, raw, session.envelopeFor(message.envelope), flagsOf(message, shared));
+      to.push((await storeWithFlags(useCases, shared, raw, session.envelopeFor(message.envelope), flagsOf(message, shared))).seq);
+      from.push(slot.uid);
     } catch (err) {
       if (!gone(err)) throw err;
     }
   }
-  return answer(c.tag, 'OK', `${c.name} completed`, await session.updates());
+  // UIDPLUS (RFC 4315): which UIDs the copies got, in the order of the originals
+  const code = from.length ? `[COPYUID ${await useCases.arrivalEpoch()} ${from.join(',')} ${to.join(',')}] ` : '';
+  return answer(c.tag, 'OK', `${code}${c.name} completed`, await session.updates());
 }
 
 const NOT_YET = new Set(['MOVE', 'UID MOVE']);

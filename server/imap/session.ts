@@ -6,7 +6,7 @@
 
 import type { App } from '../app/index.js';
 import { DomainError } from '../app/index.js';
-import type { Envelope } from '../mail/types.js';
+import type { Envelope, StoredMessage } from '../mail/types.js';
 import { appendRequest, storeWithFlags } from './append.js';
 import type { Verify } from '../auth/credentials.js';
 import { Mailbox, SYSTEM_FLAGS, type SharedFlags } from './mailbox.js';
@@ -60,7 +60,7 @@ export class ImapSession {
   constructor(readonly options: ImapSessionOptions) {}
 
   capabilities(): string {
-    const caps = ['IMAP4rev1', 'LITERAL+', 'ID', 'ENABLE', 'IDLE', 'NAMESPACE', 'UNSELECT', 'AUTH=PLAIN'];
+    const caps = ['IMAP4rev1', 'LITERAL+', 'ID', 'ENABLE', 'IDLE', 'NAMESPACE', 'UNSELECT', 'UIDPLUS', 'CHILDREN', 'AUTH=PLAIN'];
     if (this.state === 'not-authenticated' && this.options.canStartTls()) caps.push('STARTTLS');
     return caps.join(' ');
   }
@@ -270,13 +270,15 @@ export class ImapSession {
     if (!this.#isInbox(c.args[0])) return answer(c.tag, 'NO', '[TRYCREATE] only INBOX exists');
     const request = appendRequest(c.args.slice(1));
     if (typeof request === 'string') return answer(c.tag, 'BAD', request);
+    let stored: StoredMessage;
     try {
-      await storeWithFlags(this.options.useCases, this.options.shared, request.raw, this.envelopeFor(), request.flags);
+      stored = await storeWithFlags(this.options.useCases, this.options.shared, request.raw, this.envelopeFor(), request.flags);
     } catch (err) {
       if (err instanceof DomainError && err.kind === 'too-large') return answer(c.tag, 'NO', `[TOOBIG] ${err.message}`);
       throw err;
     }
-    return answer(c.tag, 'OK', 'APPEND completed', await this.#updates());
+    // UIDPLUS (RFC 4315): the UID the message got
+    return answer(c.tag, 'OK', `[APPENDUID ${await this.options.useCases.arrivalEpoch()} ${stored.seq}] APPEND completed`, await this.#updates());
   }
 
   #wrongState(c: Command): ImapAnswer {

@@ -24,7 +24,8 @@ export interface RetrievalDoors {
 export async function buildRetrieval(settings: Settings, deps: { useCases: App; verify: Verify | null; tls: TlsMaterial | null; starttls: boolean; log: Logger }): Promise<RetrievalDoors> {
   const { retrieval, smtp } = settings;
   const { useCases, verify, log, starttls } = deps;
-  const implicitTls = async () => deps.tls ?? (await loadTls(smtp.smtpTlsCert, smtp.smtpTlsKey, smtp.smtpHostname));
+  let generated: Promise<TlsMaterial> | null = null; // one certificate for --pop3s and --imaps
+  const implicitTls = async () => deps.tls ?? (await (generated ??= loadTls(smtp.smtpTlsCert, smtp.smtpTlsKey, smtp.smtpHostname)));
   const tlsFor = async (implicit: boolean) => (implicit ? await implicitTls() : starttls ? deps.tls : null);
   const pop3 =
     retrieval.pop3 || retrieval.pop3s

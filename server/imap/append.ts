@@ -3,7 +3,7 @@
 // mailbox, INBOX, a copy is a new message with the same bytes, envelope and flags).
 
 import type { Envelope, StoredMessage } from '../mail/types.js';
-import { FLAGGED_TAG, SHARED_FLAGS, type SharedFlags } from './mailbox.js';
+import { flagChange, type SharedFlags } from './mailbox.js';
 import type { Token } from './parser.js';
 import type { ImapUseCases } from './session.js';
 
@@ -35,10 +35,8 @@ export function appendRequest(args: readonly Token[]): AppendRequest | string {
 /** Stores `raw` like a delivered message, then gives it `flags` (\Seen, \Flagged and keywords as tags, the rest shared). */
 export async function storeWithFlags(useCases: ImapUseCases, shared: SharedFlags, raw: Buffer, envelope: Envelope, flags: readonly string[]): Promise<StoredMessage> {
   let message = await useCases.appendMessage(raw, envelope);
-  const lower = flags.map((f) => f.toLowerCase());
-  const tags = lower.flatMap((f) => (f === '\\flagged' ? [FLAGGED_TAG] : f.startsWith('\\') ? [] : [f]));
-  if (lower.includes('\\seen') || tags.length) message = await useCases.updateMessage(message.id, { ...(lower.includes('\\seen') ? { read: true } : {}), addTags: tags });
-  const kept = new Set(lower.flatMap((f) => SHARED_FLAGS.get(f) ?? []));
-  if (kept.size) shared.set(message.id, kept);
+  const change = flagChange(message.tags, '+', flags, new Set());
+  if (change.read || change.addTags.length) message = await useCases.updateMessage(message.id, { ...(change.read ? { read: true } : {}), addTags: change.addTags });
+  if (change.shared.size) shared.set(message.id, change.shared);
   return message;
 }

@@ -4,7 +4,9 @@
 // \Seen is the read flag, \Flagged the tag "flagged", keywords are tags; \Deleted, \Answered and
 // \Draft live in a map shared by every session of the listener until the message goes.
 
+import { normalizeTag } from '../mail/tags.js';
 import type { StoredMessage } from '../mail/types.js';
+import { astring, type Token } from './parser.js';
 
 export const SYSTEM_FLAGS = ['\\Answered', '\\Flagged', '\\Deleted', '\\Seen', '\\Draft'] as const;
 /** Flags that are not tags or the read flag, by lower-case name: kept per listener, shared by its sessions. */
@@ -31,6 +33,26 @@ export function flagsOf(message: StoredMessage, shared: SharedFlags): string[] {
   }
   return out;
 }
+
+/** What setting (`+`), clearing (`-`) or replacing (``) `flags` changes on a message with `tags` and shared flags `current`. */
+export function flagChange(tags: readonly string[], mode: '' | '+' | '-', flags: readonly string[], current: ReadonlySet<string>): { read?: boolean; addTags: string[]; removeTags: string[]; shared: Set<string> } {
+  const lower = flags.map((f) => f.toLowerCase());
+  const tagsNamed = lower.flatMap((f): string[] => {
+    if (f === '\\flagged') return [FLAGGED_TAG];
+    const tag = f.startsWith('\\') ? null : normalizeTag(f);
+    return tag ? [tag] : [];
+  });
+  const sharedNamed = lower.flatMap((f) => SHARED_FLAGS.get(f) ?? []);
+  const seen = lower.includes('\\seen');
+  if (mode === '+') return { ...(seen ? { read: true } : {}), addTags: tagsNamed, removeTags: [], shared: new Set([...current, ...sharedNamed]) };
+  if (mode === '-') return { ...(seen ? { read: false } : {}), addTags: [], removeTags: tagsNamed, shared: new Set([...current].filter((f) => !sharedNamed.includes(f))) };
+  // Replace: the flags given, and no others (tags that are no valid keyword are not flags, and stay).
+  const visible = tags.filter((t) => t === FLAGGED_TAG || KEYWORD.test(t));
+  return { read: seen, addTags: tagsNamed, removeTags: visible.filter((t) => !tagsNamed.includes(t)), shared: new Set(sharedNamed) };
+}
+
+/** Whether an argument names INBOX, the one mailbox (case-insensitive, RFC 3501 section 5.1). */
+export const isInbox = (token: Token | undefined) => (astring(token) ?? '').toUpperCase() === 'INBOX';
 
 /** The mailbox as a session sees it: slots in sequence order, refreshed between commands. */
 export class Mailbox {

@@ -7,10 +7,9 @@
 // are tags.
 
 import { DomainError } from '../app/index.js';
-import { normalizeTag } from '../mail/tags.js';
 import type { StoredMessage } from '../mail/types.js';
 import { FetchSyntaxError, fetchItems, fetchResponse, needsRaw, setsSeen, type FetchItem } from './fetch.js';
-import { FLAGGED_TAG, flagsOf, SHARED_FLAGS, type Mailbox, type Slot } from './mailbox.js';
+import { flagChange, flagsOf, isInbox, type Mailbox, type Slot } from './mailbox.js';
 import { astring, type Command, type Token } from './parser.js';
 import { parseSearch, SearchSyntaxError, type Candidate } from './search.js';
 import { storeWithFlags } from './append.js';
@@ -80,23 +79,6 @@ function flagNames(token: Token | undefined): string[] | null {
   return out;
 }
 
-/** The change one STORE makes to one message. */
-function changeFor(message: StoredMessage, mode: '' | '+' | '-', flags: readonly string[], current: ReadonlySet<string>): { read?: boolean; addTags: string[]; removeTags: string[]; shared: Set<string> } {
-  const lower = flags.map((f) => f.toLowerCase());
-  const tagsNamed = lower.flatMap((f): string[] => {
-    if (f === '\\flagged') return [FLAGGED_TAG];
-    const tag = f.startsWith('\\') ? null : normalizeTag(f);
-    return tag ? [tag] : [];
-  });
-  const sharedNamed = lower.flatMap((f) => SHARED_FLAGS.get(f) ?? []);
-  const seen = lower.includes('\\seen');
-  if (mode === '+') return { ...(seen ? { read: true } : {}), addTags: tagsNamed, removeTags: [], shared: new Set([...current, ...sharedNamed]) };
-  if (mode === '-') return { ...(seen ? { read: false } : {}), addTags: [], removeTags: tagsNamed, shared: new Set([...current].filter((f) => !sharedNamed.includes(f))) };
-  // Replace: the flags given, and no others (tags that are no valid keyword are not flags, and stay).
-  const visible = message.tags.filter((t) => t === FLAGGED_TAG || /^[A-Za-z0-9_.@-]{1,64}$/.test(t));
-  return { read: seen, addTags: tagsNamed, removeTags: visible.filter((t) => !tagsNamed.includes(t)), shared: new Set(sharedNamed) };
-}
-
 async function store(session: ImapSession, c: Command, box: Mailbox, uid: boolean): Promise<ImapAnswer> {
   if (box.readOnly) return answer(c.tag, 'NO', '[READ-ONLY] the mailbox was opened with EXAMINE');
   const pre = await session.updates(uid);
@@ -110,7 +92,7 @@ async function store(session: ImapSession, c: Command, box: Mailbox, uid: boolea
   for (const [seq, slot] of slots) {
     const message = await useCases.findMessage(slot.id);
     if (!message) continue;
-    const change = changeFor(message, m[1] as '' | '+' | '-', flags, shared.get(slot.id) ?? new Set());
+    const change = flagChange(message.tags, m[1] as '' | '+' | '-', flags, shared.get(slot.id) ?? new Set());
     let updated: StoredMessage;
     try {
       updated = await useCases.updateMessage(slot.id, { ...(change.read === undefined ? {} : { read: change.read }), addTags: change.addTags, removeTags: change.removeTags });
@@ -139,9 +121,9 @@ async function search(session: ImapSession, c: Command, box: Mailbox, uid: boole
     if (err instanceof SearchSyntaxError) return answer(c.tag, 'BAD', err.message);
     throw err;
   }
-  const { useCases, shared } = session.options;
-  const arrived = await session.updates(uid);
-  const byId = new Map((await useCases.selectMessages({ inbox: box.inbox })).map((m) => [m.id, m]));
+  const { shared } = session.options;
+  const { lines: arrived, messages } = await session.sync(uid);
+  const byId = new Map(messages.map((m) => [m.id, m]));
   const hits: number[] = [];
   box.slots.forEach((slot, i) => {
     const message = byId.get(slot.id);
@@ -154,7 +136,7 @@ async function search(session: ImapSession, c: Command, box: Mailbox, uid: boole
 async function copy(session: ImapSession, c: Command, box: Mailbox, uid: boolean): Promise<ImapAnswer> {
   const slots = slotsOf(c, box, uid);
   if (!Array.isArray(slots)) return slots;
-  if (c.args.length !== 2 || (astring(c.args[1]) ?? '').toUpperCase() !== 'INBOX') return answer(c.tag, 'NO', '[TRYCREATE] only INBOX exists');
+  if (c.args.length !== 2 || !isInbox(c.args[1])) return answer(c.tag, 'NO', '[TRYCREATE] only INBOX exists');
   const { useCases, shared } = session.options;
   const from: number[] = [];
   const to: number[] = [];

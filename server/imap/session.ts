@@ -9,8 +9,8 @@ import { DomainError } from '../app/index.js';
 import type { Envelope, StoredMessage } from '../mail/types.js';
 import { appendRequest, storeWithFlags } from './append.js';
 import type { Verify } from '../auth/credentials.js';
-import { Mailbox, SYSTEM_FLAGS, type SharedFlags } from './mailbox.js';
-import { astring, type Command, type Token } from './parser.js';
+import { isInbox, Mailbox, SYSTEM_FLAGS, type SharedFlags } from './mailbox.js';
+import { astring, type Command } from './parser.js';
 import { runSelected } from './selected.js';
 import { join } from './wire.js';
 
@@ -80,7 +80,7 @@ export class ImapSession {
       case 'NOOP':
       case 'CHECK':
         if (c.name === 'CHECK' && this.state !== 'selected') return this.#wrongState(c);
-        return answer(c.tag, 'OK', `${c.name} completed`, await this.#updates());
+        return answer(c.tag, 'OK', `${c.name} completed`, await this.updates());
       case 'LOGOUT':
         this.state = 'logout';
         return answer(c.tag, 'OK', 'LOGOUT completed', ['* BYE Mailroom IMAP signing off\r\n'], 'close');
@@ -104,7 +104,7 @@ export class ImapSession {
         return this.#status(c);
       case 'SUBSCRIBE':
       case 'UNSUBSCRIBE':
-        return this.#isInbox(c.args[0]) ? answer(c.tag, 'OK', `${c.name} completed`) : answer(c.tag, 'NO', '[NONEXISTENT] only INBOX exists');
+        return isInbox(c.args[0]) ? answer(c.tag, 'OK', `${c.name} completed`) : answer(c.tag, 'NO', '[NONEXISTENT] only INBOX exists');
       case 'NAMESPACE':
         return answer(c.tag, 'OK', 'NAMESPACE completed', ['* NAMESPACE (("" "/")) NIL NIL\r\n']);
       case 'ENABLE':
@@ -127,15 +127,15 @@ export class ImapSession {
     switch (c.name) {
       case 'CLOSE':
       case 'UNSELECT': {
-        if (c.name === 'CLOSE' && !this.mailbox.readOnly) await this.#deleteMarked(); // silently (RFC 3501 section 6.4.2)
+        if (c.name === 'CLOSE' && !this.mailbox.readOnly) await this.deleteMarked(); // silently (RFC 3501 section 6.4.2)
         this.mailbox = null;
         this.state = 'authenticated';
         return answer(c.tag, 'OK', `${c.name} completed`);
       }
       case 'EXPUNGE': {
         if (this.mailbox.readOnly) return answer(c.tag, 'NO', '[READ-ONLY] the mailbox was opened with EXAMINE');
-        const updates = await this.#updates();
-        const expunged = await this.#deleteMarked();
+        const updates = await this.updates();
+        const expunged = await this.deleteMarked();
         return answer(c.tag, 'OK', 'EXPUNGE completed', [...updates, ...expunged.map((n) => `* ${n} EXPUNGE\r\n`)]);
       }
     }
@@ -185,14 +185,10 @@ export class ImapSession {
     return answer(tag, 'OK', `[CAPABILITY ${this.capabilities()}] logged in${this.#inbox ? ` to inbox ${this.#inbox}` : ''}`);
   }
 
-  #isInbox(token: Token | undefined): boolean {
-    return (astring(token) ?? '').toUpperCase() === MAILBOX;
-  }
-
   async #select(c: Command): Promise<ImapAnswer> {
     this.mailbox = null;
     this.state = 'authenticated';
-    if (!this.#isInbox(c.args[0])) return answer(c.tag, 'NO', '[NONEXISTENT] only INBOX exists');
+    if (!isInbox(c.args[0])) return answer(c.tag, 'NO', '[NONEXISTENT] only INBOX exists');
     const messages = await this.options.useCases.selectMessages({ inbox: this.#inbox });
     const box = new Mailbox(messages, this.#inbox, c.name === 'EXAMINE');
     this.mailbox = box;
@@ -213,7 +209,7 @@ export class ImapSession {
 
   async #status(c: Command): Promise<ImapAnswer> {
     const wanted = c.args[1];
-    if (!this.#isInbox(c.args[0])) return answer(c.tag, 'NO', '[NONEXISTENT] only INBOX exists');
+    if (!isInbox(c.args[0])) return answer(c.tag, 'NO', '[NONEXISTENT] only INBOX exists');
     if (wanted?.kind !== 'list' || wanted.items.some((i) => i.kind !== 'atom')) return answer(c.tag, 'BAD', 'STATUS takes a mailbox and a list of items');
     const messages = await this.options.useCases.selectMessages({ inbox: this.#inbox });
     const values: Record<string, number> = {
@@ -232,23 +228,21 @@ export class ImapSession {
     return answer(c.tag, 'OK', 'STATUS completed', [join(['* STATUS INBOX (', out.join(' '), ')\r\n'])]);
   }
 
-  /** Untagged updates since the last command: EXPUNGE for messages gone, EXISTS for new ones. */
-  updates(expunge = true): Promise<string[]> {
-    return this.#updates(expunge);
+  /** Untagged updates since the last command: EXPUNGE for messages gone (unless `expunge` is false), EXISTS for new ones. */
+  async updates(expunge = true): Promise<string[]> {
+    return (await this.sync(expunge)).lines;
   }
 
-  async #updates(expunge = true): Promise<string[]> {
-    if (!this.mailbox) return [];
-    const { expunged, exists } = this.mailbox.refresh(await this.options.useCases.selectMessages({ inbox: this.#inbox }), expunge);
-    return [...expunged.map((n) => `* ${n} EXPUNGE\r\n`), ...(exists === null ? [] : [`* ${exists} EXISTS\r\n`])];
+  /** updates(), and the login's messages as they are now (for a command that reads them all: SEARCH). */
+  async sync(expunge = true): Promise<{ lines: string[]; messages: StoredMessage[] }> {
+    const messages = await this.options.useCases.selectMessages({ inbox: this.#inbox });
+    if (!this.mailbox) return { lines: [], messages };
+    const { expunged, exists } = this.mailbox.refresh(messages, expunge);
+    return { lines: [...expunged.map((n) => `* ${n} EXPUNGE\r\n`), ...(exists === null ? [] : [`* ${exists} EXISTS\r\n`])], messages };
   }
 
   /** Deletes the messages marked \Deleted (only those whose UID `only` accepts, for UID EXPUNGE); their sequence numbers, highest first. */
   async deleteMarked(only: (uid: number) => boolean = () => true): Promise<number[]> {
-    return this.#deleteMarked(only);
-  }
-
-  async #deleteMarked(only: (uid: number) => boolean = () => true): Promise<number[]> {
     const box = this.mailbox!;
     const marked: number[] = [];
     for (let i = box.slots.length - 1; i >= 0; i--) if (only(box.slots[i]!.uid) && this.options.shared.get(box.slots[i]!.id)?.has('\\Deleted')) marked.push(i + 1);
@@ -267,7 +261,7 @@ export class ImapSession {
   }
 
   async #append(c: Command): Promise<ImapAnswer> {
-    if (!this.#isInbox(c.args[0])) return answer(c.tag, 'NO', '[TRYCREATE] only INBOX exists');
+    if (!isInbox(c.args[0])) return answer(c.tag, 'NO', '[TRYCREATE] only INBOX exists');
     const request = appendRequest(c.args.slice(1));
     if (typeof request === 'string') return answer(c.tag, 'BAD', request);
     let stored: StoredMessage;
@@ -278,7 +272,7 @@ export class ImapSession {
       throw err;
     }
     // UIDPLUS (RFC 4315): the UID the message got
-    return answer(c.tag, 'OK', `[APPENDUID ${await this.options.useCases.arrivalEpoch()} ${stored.seq}] APPEND completed`, await this.#updates());
+    return answer(c.tag, 'OK', `[APPENDUID ${await this.options.useCases.arrivalEpoch()} ${stored.seq}] APPEND completed`, await this.updates());
   }
 
   #wrongState(c: Command): ImapAnswer {

@@ -20,13 +20,8 @@ function params(p: Record<string, string>): Part {
 }
 
 function disposition(node: MimeNode): Part {
-  const value = node.headers.get('content-disposition');
-  if (!value) return 'NIL';
-  const m = /^\s*([^;\s]+)\s*(?:;(.*))?$/s.exec(value);
-  if (!m) return 'NIL';
-  const p: Record<string, string> = {};
-  for (const [, k, v] of (m[2] ?? '').matchAll(/([^=;\s]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^;]*)/g)) p[k!.toLowerCase()] = v!.trim().replace(/^"(.*)"$/s, '$1');
-  return join(list([str(m[1]!.toUpperCase()), params(p)]));
+  const d = node.disposition;
+  return d && d.value ? join(list([str(d.value.toUpperCase()), params(d.params)])) : 'NIL';
 }
 
 function addresses(value: string | undefined): Address[] {

@@ -17,6 +17,8 @@ export interface MimeNode {
   params: Record<string, string>;
   /** Header values by lower-case name (first occurrence, unfolded). */
   headers: Map<string, string>;
+  /** Content-Disposition ("attachment", lower case) and its parameters, or null. */
+  disposition: { value: string; params: Record<string, string> } | null;
   children: MimeNode[];
   /** The message inside a message/rfc822 part. */
   message: MimeNode | null;
@@ -36,6 +38,17 @@ function headersOf(block: string): Map<string, string> {
   return out;
 }
 
+/** A structured header value (RFC 2045/2231) with its value lower-cased, or null when absent or unreadable. */
+function headerValue(text: string | undefined): { value: string; params: Record<string, string> } | null {
+  if (!text) return null;
+  try {
+    const parsed = libmime.parseHeaderValue(text) as { value: string; params: Record<string, string> };
+    return { value: parsed.value.toLowerCase(), params: parsed.params };
+  } catch {
+    return null;
+  }
+}
+
 /** Splits raw[start, end) into its MIME tree. */
 export function mimeTree(raw: Buffer): MimeNode {
   let parts = 0;
@@ -46,19 +59,13 @@ export function mimeTree(raw: Buffer): MimeNode {
     const headers = headersOf(raw.toString('latin1', start, start + split.headEnd));
     let contentType = defaultType;
     let params: Record<string, string> = {};
-    const ct = headers.get('content-type');
-    if (ct) {
-      try {
-        const parsed = libmime.parseHeaderValue(ct) as { value: string; params: Record<string, string> };
-        if (/^[^\s/]+\/[^\s/]+$/.test(parsed.value)) {
-          contentType = parsed.value.toLowerCase();
-          params = parsed.params;
-        }
-      } catch {
-        // a Content-Type that cannot be read: the default, as mail readers do
-      }
+    const ct = headerValue(headers.get('content-type'));
+    if (ct && /^[^\s/]+\/[^\s/]+$/.test(ct.value)) {
+      contentType = ct.value; // one that cannot be read leaves the default, as mail readers do
+      params = ct.params;
     }
-    const n: MimeNode = { start, bodyStart, end, contentType, params, headers, children: [], message: null };
+    const disposition = headerValue(headers.get('content-disposition'));
+    const n: MimeNode = { start, bodyStart, end, contentType, params, headers, disposition, children: [], message: null };
     if (depth >= MAX_DEPTH || parts >= MAX_PARTS) return n;
     if (contentType.startsWith('multipart/') && params.boundary) {
       const delimiter = Buffer.from(`--${params.boundary}`, 'latin1');

@@ -61,7 +61,7 @@ export function createFaultSteps(deps: FaultStepDeps): FaultSteps {
   function facts(ctx: SessionContext, stage: Stage, extra: Partial<HookFacts> = {}): HookFacts {
     const s = ctx.session;
     const tx = s.transaction;
-    return { stage, client: ctx.client, helo: s.heloName, authUser: s.authUser, from: tx.mailFrom, to: [...tx.rcptTo], ...extra };
+    return { stage, client: ctx.client, helo: s.heloName, authUser: s.authUser, from: tx.mailFrom, to: tx.rcptTo, ...extra };
   }
 
   /**

@@ -83,7 +83,7 @@ type Received = Awaited<ReturnType<Limits['readMessage']>>;
 
 function envelopeOf(session: Session): Envelope {
   const tx = session.transaction;
-  return { mailFrom: tx.mailFrom ?? '', rcptTo: [...tx.rcptTo], remoteAddress: session.client.address, heloName: session.heloName, authUser: session.authUser, secure: session.secure };
+  return { mailFrom: tx.mailFrom ?? '', rcptTo: tx.rcptTo, remoteAddress: session.client.address, heloName: session.heloName, authUser: session.authUser, secure: session.secure };
 }
 
 export function createPipeline(options: PipelineOptions): Pipeline {

@@ -30,7 +30,7 @@ export function createRefusalRecorder(rejected: RejectedLog, counters: Record<Re
       if (error.code === 503 && ctx.lastReplyRefused && !error.injected) return;
       ctx.rejections++;
       const known = ctx.session.transaction;
-      const rcptTo = [...known.rcptTo];
+      const rcptTo = known.rcptTo;
       if (stage === 'rcpt') {
         const m = ANGLE.exec(ctx.lastLine);
         if (m) rcptTo.push(m[1]!);
@@ -49,7 +49,7 @@ export function createRefusalRecorder(rejected: RejectedLog, counters: Record<Re
     },
     cutOff(ctx, stage, rule, outcome, reply, extraRcpt) {
       const known = ctx.session.transaction;
-      const rcptTo = [...known.rcptTo];
+      const rcptTo = known.rcptTo;
       if (extraRcpt) rcptTo.push(extraRcpt);
       ctx.rejections++;
       const command = stage === 'data' ? 'DATA' : stage === 'connect' ? null : ctx.lastLine;

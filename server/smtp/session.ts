@@ -15,7 +15,8 @@ export interface TlsInfo {
 export interface Transaction {
   /** The accepted MAIL FROM ('' for the null sender), or null before MAIL. */
   readonly mailFrom: string | null;
-  readonly rcptTo: readonly string[];
+  /** A fresh array on every read: the caller may keep or extend it. */
+  readonly rcptTo: string[];
 }
 
 /** One SMTP connection, read-only but for the two actions a step may take on it. */

@@ -12,6 +12,7 @@ import type { Logger } from '../log.js';
 import { createLineServer, startTls } from '../net/line-server.js';
 import { CommandFramer, type Framed } from './framing.js';
 import { idleChanges } from './idle.js';
+import { MailboxDirectory } from './directory.js';
 import type { SharedFlags } from './mailbox.js';
 import { ImapSyntaxError, parseCommand } from './parser.js';
 import { ImapSession, type ImapAnswer, type ImapUseCases } from './session.js';
@@ -51,6 +52,7 @@ const MAX_QUEUED = 64;
 export function createImapListener(options: ImapListenerOptions): ImapListener {
   const maxLine = options.maxLineLength ?? MAX_LINE;
   const shared: SharedFlags = new Map();
+  const directory = new MailboxDirectory(options.useCases);
   const lines = createLineServer({
     ...options,
     maxConnectionsPerIp: options.maxConnectionsPerIp ?? MAX_PER_IP,
@@ -68,6 +70,7 @@ export function createImapListener(options: ImapListenerOptions): ImapListener {
       canStartTls: () => context !== null && options.starttls === true && !secure,
       failedLoginPause: () => new Promise((resolve) => setTimeout(resolve, options.failedLoginDelay ?? FAILED_LOGIN_MS)), // slows password guessing
       shared,
+      directory,
       client: () => ({ address: raw.remoteAddress ?? '', secure }),
     });
     const framer = new CommandFramer(maxLine, options.maxLiteral, options.maxLiteral + 64 * 1024);

@@ -1,12 +1,12 @@
-// The selected mailbox of one IMAP session: INBOX holds every message of the login's inbox,
-// oldest first. Message sequence numbers are positions in that list; UIDs are the store's arrival
-// numbers (ascending, never reused; with --data-dir kept across restarts, UIDVALIDITY with them). Flags are Mailroom's own state:
+// The selected mailbox of one IMAP session (INBOX, a tag or Trash: see directory.ts), oldest first.
+// Message sequence numbers are positions in that list; UIDs ascend and are never reused (INBOX's are
+// the store's arrival numbers, kept across restarts with --data-dir). Flags are Mailroom's own state:
 // \Seen is the read flag, \Flagged the tag "flagged", keywords are tags; \Deleted, \Answered and
 // \Draft live in a map shared by every session of the listener until the message goes.
 
 import { normalizeTag } from '../mail/tags.js';
 import type { StoredMessage } from '../mail/types.js';
-import { astring, type Token } from './parser.js';
+import type { MailboxContents, MailboxRef } from './directory.js';
 
 export const SYSTEM_FLAGS = ['\\Answered', '\\Flagged', '\\Deleted', '\\Seen', '\\Draft'] as const;
 /** Flags that are not tags or the read flag, by lower-case name: kept per listener, shared by its sessions. */
@@ -51,19 +51,16 @@ export function flagChange(tags: readonly string[], mode: '' | '+' | '-', flags:
   return { read: seen, addTags: tagsNamed, removeTags: visible.filter((t) => !tagsNamed.includes(t)), shared: new Set(sharedNamed) };
 }
 
-/** Whether an argument names INBOX, the one mailbox (case-insensitive, RFC 3501 section 5.1). */
-export const isInbox = (token: Token | undefined) => (astring(token) ?? '').toUpperCase() === 'INBOX';
-
 /** The mailbox as a session sees it: slots in sequence order, refreshed between commands. */
 export class Mailbox {
   slots: Slot[];
-  readonly readOnly: boolean;
-  readonly inbox: string | null;
 
-  constructor(messages: readonly StoredMessage[], inbox: string | null, readOnly: boolean) {
-    this.slots = messages.map((m) => ({ id: m.id, uid: m.seq })).sort((a, b) => a.uid - b.uid);
-    this.inbox = inbox;
-    this.readOnly = readOnly;
+  constructor(
+    readonly ref: MailboxRef,
+    contents: MailboxContents,
+    readonly readOnly: boolean,
+  ) {
+    this.slots = contents.messages.map((m) => ({ id: m.id, uid: contents.uid(m) })).sort((a, b) => a.uid - b.uid);
   }
 
   get size(): number {
@@ -75,19 +72,20 @@ export class Mailbox {
   }
 
   /**
-   * Brings the view up to date with the store: the sequence numbers of messages gone, highest
+   * Brings the view up to date with the mailbox: the sequence numbers of messages gone, highest
    * first (each an EXPUNGE response, valid when sent in that order), and how many messages now
-   * exist when some arrived.
+   * exist when some arrived. A message that left a tag mailbox and came back is a new arrival with
+   * a new UID: its old slot goes.
    */
-  refresh(current: readonly StoredMessage[], expunge = true): { expunged: number[]; exists: number | null } {
-    const live = new Set(current.map((m) => m.id));
+  refresh(current: MailboxContents, expunge = true): { expunged: number[]; exists: number | null } {
+    const uidOf = new Map(current.messages.map((m) => [m.id, current.uid(m)]));
     const expunged: number[] = [];
     // During FETCH, STORE and SEARCH no EXPUNGE may be sent (RFC 3501 section 7.4.1): new mail only.
-    if (expunge) for (let i = this.slots.length - 1; i >= 0; i--) if (!live.has(this.slots[i]!.id)) expunged.push(i + 1);
+    if (expunge) for (let i = this.slots.length - 1; i >= 0; i--) if (uidOf.get(this.slots[i]!.id) !== this.slots[i]!.uid) expunged.push(i + 1);
     for (const n of expunged) this.slots.splice(n - 1, 1);
-    const known = new Set(this.slots.map((s) => s.id));
-    const added = current.filter((m) => !known.has(m.id) && m.seq > this.maxUid).sort((a, b) => a.seq - b.seq);
-    for (const m of added) this.slots.push({ id: m.id, uid: m.seq });
+    const known = new Set(this.slots.map((s) => `${s.id} ${s.uid}`));
+    const added = current.messages.map((m) => ({ id: m.id, uid: current.uid(m) })).filter((s) => !known.has(`${s.id} ${s.uid}`) && s.uid > this.maxUid).sort((a, b) => a.uid - b.uid);
+    this.slots.push(...added);
     return { expunged, exists: added.length ? this.slots.length : null };
   }
 }

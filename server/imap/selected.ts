@@ -9,15 +9,15 @@
 import { DomainError } from '../app/index.js';
 import type { StoredMessage } from '../mail/types.js';
 import { FetchSyntaxError, fetchItems, fetchResponse, needsRaw, setsSeen, type FetchItem } from './fetch.js';
-import { flagChange, flagsOf, isInbox, type Mailbox, type Slot } from './mailbox.js';
+import { flagChange, flagsOf, type Mailbox, type Slot } from './mailbox.js';
 import { astring, type Command, type Token } from './parser.js';
 import { parseSearch, SearchSyntaxError, type Candidate } from './search.js';
-import { storeWithFlags } from './append.js';
+import { transfer } from './transfer.js';
 import { answer, type ImapAnswer, type ImapSession } from './session.js';
 import { inSet, join, list, sequenceSet } from './wire.js';
 
 /** The slots a set names, with their sequence numbers; a BAD answer for a malformed or out-of-range set. */
-function slotsOf(c: Command, box: Mailbox, uid: boolean): Array<[number, Slot]> | ImapAnswer {
+export function slotsOf(c: Command, box: Mailbox, uid: boolean): Array<[number, Slot]> | ImapAnswer {
   const text = c.args[0]?.kind === 'atom' ? c.args[0].value : '';
   const set = sequenceSet(text, uid ? box.maxUid : box.size);
   if (!set) return answer(c.tag, 'BAD', `invalid ${uid ? 'UID' : 'sequence'} set ${JSON.stringify(text.slice(0, 40))}`);
@@ -132,33 +132,7 @@ async function search(session: ImapSession, c: Command, box: Mailbox, uid: boole
   return answer(c.tag, 'OK', `${c.name} completed`, [...arrived, `* SEARCH${hits.map((n) => ` ${n}`).join('')}\r\n`]);
 }
 
-/** COPY to INBOX, the one mailbox: each message again, with its bytes, envelope and flags. */
-async function copy(session: ImapSession, c: Command, box: Mailbox, uid: boolean): Promise<ImapAnswer> {
-  const slots = slotsOf(c, box, uid);
-  if (!Array.isArray(slots)) return slots;
-  if (c.args.length !== 2 || !isInbox(c.args[1])) return answer(c.tag, 'NO', '[TRYCREATE] only INBOX exists');
-  const { useCases, shared } = session.options;
-  const from: number[] = [];
-  const to: number[] = [];
-  for (const [, slot] of slots) {
-    const message = await useCases.findMessage(slot.id);
-    if (!message) continue;
-    try {
-      const raw = await useCases.readRaw(slot.id);
-      to.push((await storeWithFlags(useCases, shared, raw, session.envelopeFor(message.envelope), flagsOf(message, shared))).seq);
-      from.push(slot.uid);
-    } catch (err) {
-      if (!gone(err)) throw err;
-    }
-  }
-  // UIDPLUS (RFC 4315): which UIDs the copies got, in the order of the originals
-  const code = from.length ? `[COPYUID ${await useCases.arrivalEpoch()} ${from.join(',')} ${to.join(',')}] ` : '';
-  return answer(c.tag, 'OK', `${code}${c.name} completed`, await session.updates());
-}
-
-const NOT_YET = new Set(['MOVE', 'UID MOVE']);
-
-/** FETCH, STORE and their UID forms; the rest of the selected state is not served yet, or unknown. */
+/** FETCH, STORE, SEARCH, COPY, MOVE and their UID forms, and UID EXPUNGE. */
 export async function runSelected(session: ImapSession, c: Command, box: Mailbox): Promise<ImapAnswer> {
   const uid = c.name.startsWith('UID ');
   switch (uid ? c.name.slice(4) : c.name) {
@@ -169,7 +143,8 @@ export async function runSelected(session: ImapSession, c: Command, box: Mailbox
     case 'SEARCH':
       return search(session, c, box, uid);
     case 'COPY':
-      return copy(session, c, box, uid);
+    case 'MOVE':
+      return transfer(session, c, box, uid, c.name.endsWith('MOVE'));
     case 'EXPUNGE': {
       // UID EXPUNGE (RFC 4315): only the \Deleted messages among the UIDs given
       if (box.readOnly) return answer(c.tag, 'NO', '[READ-ONLY] the mailbox was opened with EXAMINE');
@@ -180,6 +155,5 @@ export async function runSelected(session: ImapSession, c: Command, box: Mailbox
       return answer(c.tag, 'OK', 'UID EXPUNGE completed', [...updates, ...expunged.map((n) => `* ${n} EXPUNGE\r\n`)]);
     }
   }
-  if (NOT_YET.has(c.name)) return answer(c.tag, 'BAD', `${c.name} is not served yet (MOVE comes with tag mailboxes)`);
   return answer(c.tag, 'BAD', `unknown command ${JSON.stringify(c.name.slice(0, 30))}`);
 }

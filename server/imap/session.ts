@@ -5,16 +5,16 @@
 // change goes through the use cases, so flags and deletes are the inbox's and the API's.
 
 import type { App } from '../app/index.js';
-import { DomainError } from '../app/index.js';
 import type { Envelope, StoredMessage } from '../mail/types.js';
-import { appendRequest, storeWithFlags } from './append.js';
 import type { Verify } from '../auth/credentials.js';
-import { isInbox, Mailbox, SYSTEM_FLAGS, type SharedFlags } from './mailbox.js';
+import type { MailboxDirectory } from './directory.js';
+import type { Mailbox, SharedFlags } from './mailbox.js';
+import { runMailboxCommand } from './mailbox-commands.js';
 import { astring, type Command } from './parser.js';
 import { runSelected } from './selected.js';
 import { join } from './wire.js';
 
-export type ImapUseCases = Pick<App, 'selectMessages' | 'readRaw' | 'deleteMessages' | 'listInboxes' | 'updateMessage' | 'findMessage' | 'appendMessage' | 'arrivalEpoch' | 'events'>;
+export type ImapUseCases = Pick<App, 'selectMessages' | 'readRaw' | 'deleteMessages' | 'listInboxes' | 'updateMessage' | 'findMessage' | 'appendMessage' | 'arrivalEpoch' | 'events' | 'listTags' | 'renameTag' | 'changeMessages'>;
 
 export interface ImapSessionOptions {
   useCases: ImapUseCases;
@@ -26,6 +26,8 @@ export interface ImapSessionOptions {
   failedLoginPause: () => Promise<void>;
   /** Flags beyond \Seen and tags, shared by the listener's sessions. */
   shared: SharedFlags;
+  /** The mailboxes (INBOX, tags, Trash), shared by the listener's sessions. */
+  directory: MailboxDirectory;
   /** The client's address and whether the connection is encrypted, for the envelope of an APPEND. */
   client: () => { address: string; secure: boolean };
 }
@@ -45,8 +47,6 @@ export function answer(tag: string, status: 'OK' | 'NO' | 'BAD', text: string, u
   return { out: join([...untagged, `${tag} ${status} ${text}\r\n`]), ...(then ? { then } : {}) };
 }
 
-const MAILBOX = 'INBOX';
-
 export class ImapSession {
   state: State = 'not-authenticated';
   /** AUTHENTICATE PLAIN sent without an initial response: the next line is the response. */
@@ -60,7 +60,7 @@ export class ImapSession {
   constructor(readonly options: ImapSessionOptions) {}
 
   capabilities(): string {
-    const caps = ['IMAP4rev1', 'LITERAL+', 'ID', 'ENABLE', 'IDLE', 'NAMESPACE', 'UNSELECT', 'UIDPLUS', 'CHILDREN', 'AUTH=PLAIN'];
+    const caps = ['IMAP4rev1', 'LITERAL+', 'ID', 'ENABLE', 'IDLE', 'NAMESPACE', 'UNSELECT', 'UIDPLUS', 'MOVE', 'CHILDREN', 'SPECIAL-USE', 'AUTH=PLAIN'];
     if (this.state === 'not-authenticated' && this.options.canStartTls()) caps.push('STARTTLS');
     return caps.join(' ');
   }
@@ -89,47 +89,26 @@ export class ImapSession {
     }
     if (this.state === 'not-authenticated') return this.#notAuthenticated(c);
     switch (c.name) {
-      case 'SELECT':
-      case 'EXAMINE':
-        return this.#select(c);
-      case 'LIST':
-      case 'LSUB': {
-        const pattern = astring(c.args[1]);
-        if (pattern === null || astring(c.args[0]) === null) return answer(c.tag, 'BAD', `${c.name} takes a reference and a mailbox pattern`);
-        if (pattern === '') return answer(c.tag, 'OK', `${c.name} completed`, [`* ${c.name} (\\Noselect) "/" ""\r\n`]);
-        const re = new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/[*%]/g, '.*')}$`, 'i');
-        return answer(c.tag, 'OK', `${c.name} completed`, re.test(MAILBOX) ? [`* ${c.name} (\\HasNoChildren) "/" ${MAILBOX}\r\n`] : []);
-      }
-      case 'STATUS':
-        return this.#status(c);
-      case 'SUBSCRIBE':
-      case 'UNSUBSCRIBE':
-        return isInbox(c.args[0]) ? answer(c.tag, 'OK', `${c.name} completed`) : answer(c.tag, 'NO', '[NONEXISTENT] only INBOX exists');
       case 'NAMESPACE':
         return answer(c.tag, 'OK', 'NAMESPACE completed', ['* NAMESPACE (("" "/")) NIL NIL\r\n']);
       case 'ENABLE':
         return answer(c.tag, 'OK', 'ENABLE completed', ['* ENABLED\r\n']);
-      case 'APPEND':
-        return this.#append(c);
       case 'IDLE':
         this.idleTag = c.tag;
         return { out: Buffer.from('+ idling\r\n'), then: 'idle' };
-      case 'CREATE':
-      case 'DELETE':
-      case 'RENAME':
-        return answer(c.tag, 'NO', '[CANNOT] Mailroom has one mailbox, INBOX');
       case 'LOGIN':
       case 'AUTHENTICATE':
       case 'STARTTLS':
         return this.#wrongState(c);
     }
+    const named = await runMailboxCommand(this, c);
+    if (named) return named;
     if (this.state !== 'selected' || !this.mailbox) return this.#unknownOrWrongState(c);
     switch (c.name) {
       case 'CLOSE':
       case 'UNSELECT': {
         if (c.name === 'CLOSE' && !this.mailbox.readOnly) await this.deleteMarked(); // silently (RFC 3501 section 6.4.2)
-        this.mailbox = null;
-        this.state = 'authenticated';
+        this.unselect();
         return answer(c.tag, 'OK', `${c.name} completed`);
       }
       case 'EXPUNGE': {
@@ -185,47 +164,19 @@ export class ImapSession {
     return answer(tag, 'OK', `[CAPABILITY ${this.capabilities()}] logged in${this.#inbox ? ` to inbox ${this.#inbox}` : ''}`);
   }
 
-  async #select(c: Command): Promise<ImapAnswer> {
-    this.mailbox = null;
-    this.state = 'authenticated';
-    if (!isInbox(c.args[0])) return answer(c.tag, 'NO', '[NONEXISTENT] only INBOX exists');
-    const messages = await this.options.useCases.selectMessages({ inbox: this.#inbox });
-    const box = new Mailbox(messages, this.#inbox, c.name === 'EXAMINE');
-    this.mailbox = box;
-    this.state = 'selected';
-    const bySeq = new Map(messages.map((m) => [m.id, m]));
-    const firstUnseen = box.slots.findIndex((s) => !bySeq.get(s.id)!.read);
-    const lines = [
-      `* FLAGS (${SYSTEM_FLAGS.join(' ')})\r\n`,
-      `* OK [PERMANENTFLAGS (${box.readOnly ? '' : `${SYSTEM_FLAGS.join(' ')} \\*`})] flags that can be changed\r\n`,
-      `* ${box.size} EXISTS\r\n`,
-      '* 0 RECENT\r\n',
-      ...(firstUnseen === -1 ? [] : [`* OK [UNSEEN ${firstUnseen + 1}] first unseen message\r\n`]),
-      `* OK [UIDVALIDITY ${await this.options.useCases.arrivalEpoch()}] UIDs valid\r\n`,
-      `* OK [UIDNEXT ${box.maxUid + 1}] predicted next UID\r\n`,
-    ];
-    return answer(c.tag, 'OK', `[${box.readOnly ? 'READ-ONLY' : 'READ-WRITE'}] ${c.name} completed`, lines);
+  /** The inbox the login reads, or null for every message. */
+  get scope(): string | null {
+    return this.#inbox;
   }
 
-  async #status(c: Command): Promise<ImapAnswer> {
-    const wanted = c.args[1];
-    if (!isInbox(c.args[0])) return answer(c.tag, 'NO', '[NONEXISTENT] only INBOX exists');
-    if (wanted?.kind !== 'list' || wanted.items.some((i) => i.kind !== 'atom')) return answer(c.tag, 'BAD', 'STATUS takes a mailbox and a list of items');
-    const messages = await this.options.useCases.selectMessages({ inbox: this.#inbox });
-    const values: Record<string, number> = {
-      MESSAGES: messages.length,
-      RECENT: 0,
-      UIDNEXT: messages.reduce((max, m) => Math.max(max, m.seq), 0) + 1,
-      UIDVALIDITY: await this.options.useCases.arrivalEpoch(),
-      UNSEEN: messages.filter((m) => !m.read).length,
-    };
-    const out: string[] = [];
-    for (const item of wanted.items) {
-      const name = (item as { value: string }).value.toUpperCase();
-      if (!(name in values)) return answer(c.tag, 'BAD', `unknown STATUS item ${name}`);
-      out.push(`${name} ${values[name]}`);
-    }
-    return answer(c.tag, 'OK', 'STATUS completed', [join(['* STATUS INBOX (', out.join(' '), ')\r\n'])]);
+  selectBox(box: Mailbox): void {
+    this.mailbox = box;
+    this.state = 'selected';
+  }
+
+  unselect(): void {
+    this.mailbox = null;
+    if (this.state === 'selected') this.state = 'authenticated';
   }
 
   /** Untagged updates since the last command: EXPUNGE for messages gone (unless `expunge` is false), EXISTS for new ones. */
@@ -233,12 +184,12 @@ export class ImapSession {
     return (await this.sync(expunge)).lines;
   }
 
-  /** updates(), and the login's messages as they are now (for a command that reads them all: SEARCH). */
+  /** updates(), and the mailbox's messages as they are now (for a command that reads them all: SEARCH). */
   async sync(expunge = true): Promise<{ lines: string[]; messages: StoredMessage[] }> {
-    const messages = await this.options.useCases.selectMessages({ inbox: this.#inbox });
-    if (!this.mailbox) return { lines: [], messages };
-    const { expunged, exists } = this.mailbox.refresh(messages, expunge);
-    return { lines: [...expunged.map((n) => `* ${n} EXPUNGE\r\n`), ...(exists === null ? [] : [`* ${exists} EXISTS\r\n`])], messages };
+    if (!this.mailbox) return { lines: [], messages: [] };
+    const contents = await this.options.directory.contents(this.mailbox.ref, this.#inbox);
+    const { expunged, exists } = this.mailbox.refresh(contents, expunge);
+    return { lines: [...expunged.map((n) => `* ${n} EXPUNGE\r\n`), ...(exists === null ? [] : [`* ${exists} EXISTS\r\n`])], messages: contents.messages };
   }
 
   /** Deletes the messages marked \Deleted (only those whose UID `only` accepts, for UID EXPUNGE); their sequence numbers, highest first. */
@@ -260,27 +211,12 @@ export class ImapSession {
     return { mailFrom: base?.mailFrom ?? '', rcptTo: base?.rcptTo ?? [], remoteAddress: client.address, heloName: `IMAP ${this.#user}`.trim(), authUser: this.#inbox, secure: client.secure };
   }
 
-  async #append(c: Command): Promise<ImapAnswer> {
-    if (!isInbox(c.args[0])) return answer(c.tag, 'NO', '[TRYCREATE] only INBOX exists');
-    const request = appendRequest(c.args.slice(1));
-    if (typeof request === 'string') return answer(c.tag, 'BAD', request);
-    let stored: StoredMessage;
-    try {
-      stored = await storeWithFlags(this.options.useCases, this.options.shared, request.raw, this.envelopeFor(), request.flags);
-    } catch (err) {
-      if (err instanceof DomainError && err.kind === 'too-large') return answer(c.tag, 'NO', `[TOOBIG] ${err.message}`);
-      throw err;
-    }
-    // UIDPLUS (RFC 4315): the UID the message got
-    return answer(c.tag, 'OK', `[APPENDUID ${await this.options.useCases.arrivalEpoch()} ${stored.seq}] APPEND completed`, await this.updates());
-  }
-
   #wrongState(c: Command): ImapAnswer {
     return answer(c.tag, 'BAD', `${c.name} is not allowed in the ${this.state} state`);
   }
 
   #unknownOrWrongState(c: Command): ImapAnswer {
-    const known = ['IDLE', 'SELECT', 'EXAMINE', 'LIST', 'LSUB', 'STATUS', 'SUBSCRIBE', 'UNSUBSCRIBE', 'NAMESPACE', 'ENABLE', 'CREATE', 'DELETE', 'RENAME', 'APPEND', 'CHECK', 'CLOSE', 'UNSELECT', 'EXPUNGE', 'SEARCH', 'FETCH', 'STORE', 'COPY', 'UID FETCH', 'UID STORE', 'UID SEARCH', 'UID COPY', 'UID EXPUNGE'];
+    const known = ['IDLE', 'SELECT', 'EXAMINE', 'LIST', 'LSUB', 'STATUS', 'SUBSCRIBE', 'UNSUBSCRIBE', 'NAMESPACE', 'ENABLE', 'CREATE', 'DELETE', 'RENAME', 'APPEND', 'CHECK', 'CLOSE', 'UNSELECT', 'EXPUNGE', 'SEARCH', 'FETCH', 'STORE', 'COPY', 'MOVE', 'UID FETCH', 'UID STORE', 'UID SEARCH', 'UID COPY', 'UID MOVE', 'UID EXPUNGE'];
     if (known.includes(c.name)) return this.#wrongState(c);
     return answer(c.tag, 'BAD', `unknown command ${JSON.stringify(c.name.slice(0, 30))}`);
   }

@@ -55,11 +55,23 @@ function safeDecodeWords(value: string): string {
   }
 }
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** A header read byte for byte (latin1) that holds raw UTF-8 (RFC 6532) as UTF-8; other 8-bit bytes stay as they are. */
+function rawUtf8(line: string): string {
+  if (!/[\x80-\xff]/.test(line) || /[\u0100-\uffff]/.test(line)) return line;
+  try {
+    return UTF8.decode(Buffer.from(line, 'latin1'));
+  } catch {
+    return line;
+  }
+}
+
 /** "Subject: =?UTF-8?Q?hi?=\r\n folded" -> { name: "Subject", value: "hi folded" }. */
 export function decodeHeaderLine(line: string): Header {
   const colon = line.indexOf(':');
   const name = colon === -1 ? line.trim() : line.slice(0, colon).trim();
-  const rawValue = colon === -1 ? '' : line.slice(colon + 1);
+  const rawValue = colon === -1 ? '' : rawUtf8(line.slice(colon + 1));
   const unfolded = rawValue.replace(/\r?\n[ \t]*/g, ' ').trim();
   return { name, value: safeDecodeWords(unfolded) };
 }

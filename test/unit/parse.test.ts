@@ -79,6 +79,15 @@ test('invalid UTF-8 in headers and body becomes U+FFFD, not an exception', async
   assert.equal(p.from?.address, 'x@example.test');
 });
 
+test('raw UTF-8 in any header (RFC 6532) reads as UTF-8 on both parse paths; other 8-bit bytes stay as they are', async () => {
+  const raw = Buffer.concat([Buffer.from('From: a@example.test\r\nX-Tags: Entwürfe\r\n', 'utf8'), Buffer.from('X-Old: caf\xe9\r\n\r\nbody\r\n', 'latin1')]);
+  for (const fastPath of [true, false]) {
+    const headers = (await parseMessage(raw, { fastPath })).headers;
+    assert.equal(headers.find((h) => h.name === 'X-Tags')?.value, 'Entwürfe', `fastPath ${fastPath}`);
+    assert.equal(headers.find((h) => h.name === 'X-Old')?.value, 'café', `fastPath ${fastPath}`);
+  }
+});
+
 test('1,500 sibling parts exceed the node limit: parseError, headers still readable', async () => {
   let body = 'From: wide@example.test\r\nSubject: wide\r\nContent-Type: multipart/mixed; boundary=w\r\n\r\n';
   for (let i = 0; i < 1500; i++) body += `--w\r\nContent-Type: text/plain\r\n\r\npart ${i}\r\n`;

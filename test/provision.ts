@@ -50,6 +50,8 @@ const NEEDS: Need[] = [
   // The POP3 clients (test/integration/pop3*.test.ts).
   command('curl', 'curl', 'curl (POP3 over STLS)'),
   command('fetchmail', 'fetchmail', 'fetchmail'),
+  // The IMAP syncing client (test/integration/imap-mbsync.test.ts).
+  command('mbsync', 'isync', 'mbsync (isync)'),
 ];
 
 function fail(line: string): never {

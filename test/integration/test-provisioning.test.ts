@@ -62,7 +62,7 @@ test('no browser and no way to install it: provisioning stops at once with one l
   assert.equal(r.stdout, '');
   const lines = r.stderr.trimEnd().split('\n');
   assert.equal(lines.length, 1, r.stderr);
-  assert.match(lines[0]!, /^npm test: Chromium \(browser tests\), swaks, msmtp, s-nail, python3 \(smtplib, poplib\), curl \(POP3 over STLS\), fetchmail missing \(.*\); run: sudo apt-get install chromium swaks msmtp s-nail python3 curl fetchmail \(or set CHROMIUM=\/path\/to\/chromium\)$/);
+  assert.match(lines[0]!, /^npm test: Chromium \(browser tests\), swaks, msmtp, s-nail, python3 \(smtplib, poplib\), curl \(POP3 over STLS\), fetchmail, mbsync \(isync\) missing \(.*\); run: sudo apt-get install chromium swaks msmtp s-nail python3 curl fetchmail isync \(or set CHROMIUM=\/path\/to\/chromium\)$/);
 });
 
 test('a browser the developer named but that does not exist is not replaced: one warning, no install', async () => {

@@ -7,7 +7,7 @@ import { headerFields, rawHeaderValues, splitHeader } from '../mail/raw-headers.
 import type { StoredMessage } from '../mail/types.js';
 import type { Token } from './parser.js';
 import { bodyStructure, partBytes, type PartSection } from './structure.js';
-import { envelope, internalDate, join, list, literal, type Part } from './wire.js';
+import { envelope, internalDate, join, list, literalParts, type Part } from './wire.js';
 
 /** One fetch attribute. */
 export type FetchItem =
@@ -119,8 +119,13 @@ function envelopeOf(message: StoredMessage, raw: Buffer): Part[] {
 
 /** "* n FETCH (...)" for one message. */
 export function fetchResponse(seq: number, uid: number, message: StoredMessage, flags: readonly string[], items: readonly FetchItem[], raw: Buffer | null): Buffer {
-  const parts: Part[] = [];
-  const add = (name: string, value: Part | Part[]) => parts.push(join([`${name} `, ...(Array.isArray(value) ? value : [value])]));
+  // Every item's parts go into one flat list, joined once: the message bytes are copied once.
+  const parts: Part[] = [`* ${seq} FETCH (`];
+  const add = (name: string, value: Part | Part[]) => {
+    parts.push(parts.length > 1 ? ` ${name} ` : `${name} `);
+    if (Array.isArray(value)) for (const v of value) parts.push(v);
+    else parts.push(value);
+  };
   const done = new Set<string>();
   let parsedTree: MimeNode | null = null;
   const tree = () => (parsedTree ??= mimeTree(raw!));
@@ -151,11 +156,12 @@ export function fetchResponse(seq: number, uid: number, message: StoredMessage, 
       case 'section': {
         let bytes = sectionBytes(raw!, i.section, tree);
         if (i.partial) bytes = bytes.subarray(i.partial.origin, i.partial.length === null ? undefined : i.partial.origin + i.partial.length);
-        add(key, literal(bytes));
+        add(key, literalParts(bytes));
         break;
       }
     }
   }
-  return join([`* ${seq} FETCH `, ...list(parts), '\r\n']);
+  parts.push(')\r\n');
+  return join(parts);
 }
 

@@ -48,6 +48,7 @@ const IDLE_MS = 30 * 60 * 1000;
 const MAX_PER_IP = 20;
 const FAILED_LOGIN_MS = 1000;
 const MAX_QUEUED = 64;
+const WRITE_BATCH = 64 * 1024;
 
 export function createImapListener(options: ImapListenerOptions): ImapListener {
   const maxLine = options.maxLineLength ?? MAX_LINE;
@@ -91,7 +92,20 @@ export function createImapListener(options: ImapListenerOptions): ImapListener {
     };
 
     async function reply(answer: ImapAnswer): Promise<void> {
-      if (answer.stream) for await (const chunk of answer.stream) await write(chunk);
+      if (answer.stream) {
+        // Responses go out in writes of about 64 KB, not one per message (a FETCH of 10,000).
+        let pending: Buffer[] = [];
+        let size = 0;
+        for await (const chunk of answer.stream) {
+          pending.push(chunk);
+          size += chunk.length;
+          if (size < WRITE_BATCH) continue;
+          await write(Buffer.concat(pending, size));
+          pending = [];
+          size = 0;
+        }
+        if (size) await write(Buffer.concat(pending, size));
+      }
       await write(answer.out);
     }
 

@@ -13,7 +13,8 @@ export interface Candidate {
   message: StoredMessage;
   seq: number;
   uid: number;
-  flags: readonly string[];
+  /** Computed only when a flag key asks. */
+  flags(): readonly string[];
 }
 
 type Predicate = (c: Candidate) => boolean;
@@ -32,7 +33,7 @@ function day(text: string): number {
 }
 
 const dayOf = (ms: number) => Math.floor(ms / 86_400_000);
-const flag = (name: string): Predicate => (c) => c.flags.some((f) => f.toLowerCase() === name);
+const flag = (name: string): Predicate => (c) => c.flags().some((f) => f.toLowerCase() === name);
 
 const TEXT_SEGMENTS: Record<string, number> = { FROM: SEG.from, TO: SEG.to, CC: SEG.cc, BCC: SEG.bcc, SUBJECT: SEG.subject, BODY: SEG.body };
 

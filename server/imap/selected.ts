@@ -122,12 +122,10 @@ async function search(session: ImapSession, c: Command, box: Mailbox, uid: boole
     throw err;
   }
   const { shared } = session.options;
-  const { lines: arrived, messages } = await session.sync(uid);
-  const byId = new Map(messages.map((m) => [m.id, m]));
+  const { lines: arrived, contents } = await session.sync(uid);
   const hits: number[] = [];
-  box.slots.forEach((slot, i) => {
-    const message = byId.get(slot.id);
-    if (message && matches({ message, seq: i + 1, uid: slot.uid, flags: flagsOf(message, shared) })) hits.push(uid ? slot.uid : i + 1);
+  box.each(contents!, (seq, slot, message) => {
+    if (matches({ message, seq, uid: slot.uid, flags: () => flagsOf(message, shared) })) hits.push(uid ? slot.uid : seq);
   });
   return answer(c.tag, 'OK', `${c.name} completed`, [...arrived, `* SEARCH${hits.map((n) => ` ${n}`).join('')}\r\n`]);
 }

@@ -5,9 +5,9 @@
 // change goes through the use cases, so flags and deletes are the inbox's and the API's.
 
 import type { App } from '../app/index.js';
-import type { Envelope, StoredMessage } from '../mail/types.js';
+import type { Envelope } from '../mail/types.js';
 import type { Verify } from '../auth/credentials.js';
-import type { MailboxDirectory } from './directory.js';
+import type { MailboxContents, MailboxDirectory } from './directory.js';
 import type { Mailbox, SharedFlags } from './mailbox.js';
 import { runMailboxCommand } from './mailbox-commands.js';
 import { astring, type Command } from './parser.js';
@@ -185,11 +185,11 @@ export class ImapSession {
   }
 
   /** updates(), and the mailbox's messages as they are now (for a command that reads them all: SEARCH). */
-  async sync(expunge = true): Promise<{ lines: string[]; messages: StoredMessage[] }> {
-    if (!this.mailbox) return { lines: [], messages: [] };
+  async sync(expunge = true): Promise<{ lines: string[]; contents: MailboxContents | null }> {
+    if (!this.mailbox) return { lines: [], contents: null };
     const contents = await this.options.directory.contents(this.mailbox.ref, this.#inbox);
     const { expunged, exists } = this.mailbox.refresh(contents, expunge);
-    return { lines: [...expunged.map((n) => `* ${n} EXPUNGE\r\n`), ...(exists === null ? [] : [`* ${exists} EXISTS\r\n`])], messages: contents.messages };
+    return { lines: [...expunged.map((n) => `* ${n} EXPUNGE\r\n`), ...(exists === null ? [] : [`* ${exists} EXISTS\r\n`])], contents };
   }
 
   /** Deletes the messages marked \Deleted (only those whose UID `only` accepts, for UID EXPUNGE); their sequence numbers, highest first. */

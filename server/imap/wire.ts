@@ -15,12 +15,22 @@ export function str(value: string | null | undefined): Part {
 }
 
 export function literal(bytes: Buffer): Buffer {
-  return Buffer.concat([Buffer.from(`{${bytes.length}}\r\n`, 'latin1'), bytes]);
+  return join(literalParts(bytes));
 }
 
-/** Joins parts into one Buffer. */
+/** A literal as parts, so the bytes are copied only when the whole response is joined. */
+export function literalParts(bytes: Buffer): Part[] {
+  return [`{${bytes.length}}\r\n`, bytes];
+}
+
+/** Joins parts into one Buffer: one allocation, each part copied once (a FETCH response holds a whole message). */
 export function join(parts: readonly Part[]): Buffer {
-  return Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : p)));
+  let size = 0;
+  for (const p of parts) size += p.length; // text parts are latin1: one byte per character
+  const out = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (const p of parts) at += typeof p === 'string' ? out.write(p, at, 'latin1') : p.copy(out, at);
+  return out;
 }
 
 /** "(a b c)" from parts, separated by spaces. */

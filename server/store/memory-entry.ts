@@ -62,7 +62,8 @@ export class Entry implements StoredMessage, SlabTenant {
     if (this.#raw) return this.#raw;
     if (!this.slab) return EMPTY;
     const view = this.#arena.view(this.slab, this.offset, this.packedLength);
-    return this.#deflated ? inflateRawSync(view) : Buffer.from(view);
+    // One output chunk of the known size (+1, so zlib sees the end in one pass): small ones come from Node's buffer pool, not a fresh 16 KB each.
+    return this.#deflated ? inflateRawSync(view, { chunkSize: Math.max(64, this.size + 1) }) : Buffer.from(view);
   }
 
   /** True when this entry's bytes should go to the compressor. */

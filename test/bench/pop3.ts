@@ -3,15 +3,11 @@
 // Dovecot's POP3 (dovecot-pop3d: a throwaway configuration over a Maildir on a free port) when
 // it is installed, for a figure beside a real mail server; otherwise that row reads n/a.
 
-import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { connect, type Socket } from 'node:net';
+import { startDovecot } from './dovecot.js';
 import { makeMessage, recipientOf } from './message.js';
 import { runLoad } from './smtp-load.js';
 import { startServerProcess, type ServerProcessOptions } from './server-process.js';
-import { which } from '../helpers/find-chromium.js';
 
 export interface Pop3Row {
   server: 'Mailroom' | 'Dovecot';
@@ -104,14 +100,6 @@ async function retrieveAll(port: number, count: number): Promise<number> {
   }
 }
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-
 /** Mailroom: N messages in over SMTP, then one POP3 session reads them all. */
 export async function mailroomPop3Row(count: number, options: ServerProcessOptions = {}): Promise<Pop3Row> {
   const server = await startServerProcess({ ...options, config: { ...options.config, pop3: { host: '127.0.0.1', port: 0 }, maxMessages: count * 2 } });
@@ -127,47 +115,11 @@ export async function mailroomPop3Row(count: number, options: ServerProcessOptio
 
 /** Dovecot's POP3 over a Maildir holding the same messages; n/a when dovecot is not installed. */
 export async function dovecotPop3Row(count: number): Promise<Pop3Row> {
-  const dovecot = which('dovecot');
-  if (!dovecot) return { server: 'Dovecot', messages: count, perSecond: null, note: 'n/a: apt-get install dovecot-pop3d' };
-  const dir = mkdtempSync(join(tmpdir(), 'mailroom-bench-dovecot-'));
-  chmodSync(dir, 0o755); // dovecot's login and mail processes run as unprivileged users
-  const conf = join(dir, 'dovecot.conf');
+  const dovecot = await startDovecot('pop3', count, (n) => makeMessage(n, 2048));
+  if (typeof dovecot === 'string') return { server: 'Dovecot', messages: count, perSecond: null, note: dovecot };
   try {
-    const maildir = join(dir, 'Maildir');
-    for (const sub of ['cur', 'new', 'tmp']) mkdirSync(join(maildir, sub), { recursive: true });
-    for (let n = 1; n <= count; n++) writeFileSync(join(maildir, 'cur', `${String(n).padStart(8, '0')}.bench:2,`), makeMessage(n, 2048));
-    const nobody = { uid: 65534, gid: 65534 }; // dovecot will not serve mail as root
-    for (const sub of ['', 'cur', 'new', 'tmp']) chownSync(join(maildir, sub), nobody.uid, nobody.gid);
-    const port = await freePort();
-    writeFileSync(
-      conf,
-      [
-        `base_dir = ${dir}/run`,
-        `state_dir = ${dir}/state`,
-        `log_path = ${dir}/log`,
-        'protocols = pop3',
-        'listen = 127.0.0.1',
-        'ssl = no',
-        'disable_plaintext_auth = no',
-        `mail_location = maildir:${maildir}`,
-        'first_valid_uid = 1',
-        'passdb {\n  driver = static\n  args = nopassword=y\n}',
-        `userdb {\n  driver = static\n  args = uid=${nobody.uid} gid=${nobody.gid} home=${dir}\n}`,
-        `service pop3-login {\n  inet_listener pop3 {\n    port = ${port}\n  }\n}`,
-        'service imap-login {\n  inet_listener imap {\n    port = 0\n  }\n}',
-      ].join('\n') + '\n',
-    );
-    mkdirSync(join(dir, 'state'));
-    // dovecot daemonizes; its daemon would hold on to pipes, so its output goes to the log file only.
-    const started = spawnSync(dovecot, ['-c', conf], { stdio: 'ignore' });
-    if (started.status !== 0) return { server: 'Dovecot', messages: count, perSecond: null, note: `n/a: dovecot did not start (exit ${started.status}; see ${dir}/log)` };
-    try {
-      const perSecond = await retrieveAll(port, count);
-      return { server: 'Dovecot', messages: count, perSecond, note: `dovecot ${spawnSync(dovecot, ['--version'], { encoding: 'utf8' }).stdout.trim().split(' ')[0]}, Maildir, same messages` };
-    } finally {
-      spawnSync(dovecot, ['-c', conf, 'stop'], { stdio: 'ignore' });
-    }
+    return { server: 'Dovecot', messages: count, perSecond: await retrieveAll(dovecot.port, count), note: dovecot.note };
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    dovecot.stop();
   }
 }

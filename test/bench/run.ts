@@ -2,7 +2,7 @@
 // and writes bench-results/bench-<time>.json (and latest.json). Bounded in count and time.
 //
 //   --quick              about a fifth of the counts (and a 20k cap) for a fast look
-//   --only a,b           groups: startup, ingest, nodemailer, pop3, growth, api, ui, feed, greeting
+//   --only a,b           groups: startup, ingest, nodemailer, pop3, imap, growth, api, ui, feed, greeting
 //   --client C           ingest load generator: auto (smtp-source and the lean client when
 //                        smtp-source is installed, else lean), lean, smtp-source
 //   --log-level L        the server's log level (default info, as users run it; output discarded)
@@ -32,9 +32,11 @@ import { fmt, MB } from './stats.js';
 import { DEFAULT_ROW_SELECTOR, uiFirstRows, type UiResult } from './ui.js';
 import { startupRow } from './startup.js';
 import { dovecotPop3Row, mailroomPop3Row } from './pop3.js';
+import { imapRows } from './imap-rows.js';
+import { dovecotImap, mailroomImap } from './imap.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
-const GROUPS = ['startup', 'ingest', 'nodemailer', 'pop3', 'growth', 'api', 'ui', 'feed', 'greeting'] as const;
+const GROUPS = ['startup', 'ingest', 'nodemailer', 'pop3', 'imap', 'growth', 'api', 'ui', 'feed', 'greeting'] as const;
 
 function args(argv: string[]) {
   const o = { quick: false, only: new Set<string>(GROUPS), client: 'auto', logLevel: 'info', cap: 100_000, uiSelector: DEFAULT_ROW_SELECTOR, profile: false, nodeArgs: [] as string[], set: {} as Record<string, unknown>, baseline: '', rounds: 3 };
@@ -167,6 +169,15 @@ async function main(): Promise<void> {
     const pop3 = [await mailroomPop3Row(count, server()), await dovecotPop3Row(count)];
     results.pop3 = pop3;
     for (const r of pop3) rows.push({ measure: `POP3 RETR ${fmt(count, 0)} × 2 KB, one session [${r.server}]`, figure: r.perSecond === null ? 'n/a' : `${fmt(r.perSecond, 0)} msg/s`, target: '—', met: null, note: r.note });
+  }
+
+  // --- IMAP: fetch, search and IDLE, Mailroom and Dovecot side by side
+  if (o.only.has('imap') && timeLeft()) {
+    const count = Math.round(10_000 * scale);
+    log(`imap: UID FETCH of ${count.toLocaleString('en-US')}, UID SEARCH over ${count.toLocaleString('en-US')} and ${(count * 10).toLocaleString('en-US')}, IDLE; Mailroom then Dovecot`);
+    const imap = [await mailroomImap(count, count * 10, server()), await dovecotImap(count, count * 10)];
+    results.imap = imap;
+    rows.push(...imapRows(imap[0]!, imap[1]!));
   }
 
   // --- Growth, then API latency and UI on the full store

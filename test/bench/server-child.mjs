@@ -30,4 +30,4 @@ process.on('message', (m) => {
 });
 process.on('disconnect', () => process.exit(0)); // the bench went away: never linger
 
-process.send({ type: 'ready', smtpPort: server.smtpPort, httpPort: server.httpPort, pop3Port: server.pop3Port, url: server.url });
+process.send({ type: 'ready', smtpPort: server.smtpPort, httpPort: server.httpPort, pop3Port: server.pop3Port, imapPort: server.imapPort, url: server.url });

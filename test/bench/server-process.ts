@@ -21,6 +21,8 @@ export interface ServerProcess {
   smtpPort: number;
   /** With the pop3 config option, else null. */
   pop3Port: number | null;
+  /** With the imap config option, else null. */
+  imapPort: number | null;
   httpPort: number;
   url: string;
   pid: number;
@@ -64,14 +66,14 @@ export async function startServerProcess(options: ServerProcessOptions = {}): Pr
     stdio: [options.stdout ?? 'ignore', options.stdout ?? 'ignore', 'inherit', 'ipc'],
   });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const ready = await new Promise<{ smtpPort: number; httpPort: number; pop3Port: number | null; url: string }>((resolve, reject) => {
+  const ready = await new Promise<{ smtpPort: number; httpPort: number; pop3Port: number | null; imapPort: number | null; url: string }>((resolve, reject) => {
     const t = setTimeout(() => reject(new Error('bench server did not start within 30 s')), START_TIMEOUT_MS); // a deadline
     child.once('exit', (code) => reject(new Error(`bench server exited with ${code} before it was ready`)));
     child.on('message', function onReady(m: { type?: string }) {
       if (m.type !== 'ready') return;
       clearTimeout(t);
       child.off('message', onReady);
-      resolve(m as { smtpPort: number; httpPort: number; pop3Port: number | null; url: string });
+      resolve(m as { smtpPort: number; httpPort: number; pop3Port: number | null; imapPort: number | null; url: string });
     });
   });
   let seq = 0;

@@ -1,6 +1,6 @@
 // IMAP and the web inbox share one mailbox, seen in a real browser: a \Seen stored over IMAP turns
-// the row read in an open inbox (through the feed), a message deleted in the inbox reaches an open
-// IMAP session as EXPUNGE at its next command, and a message APPENDed over IMAP appears live.
+// the row read in an open inbox (through the feed), a message deleted in the inbox reaches an idling
+// IMAP session as EXPUNGE at once, and a message APPENDed over IMAP appears live.
 
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -33,11 +33,16 @@ describe('IMAP and the web inbox', () => {
     await page.waitForFunction(() => document.querySelectorAll('[role="option"].unread').length === 1);
     assert.equal(await page.locator('[role="option"].unread .subject').innerText(), 'Shared 2');
 
-    // Delete in the inbox: the IMAP session hears it at its next command
+    // Delete in the inbox while the IMAP session idles: it hears EXPUNGE at once, not at its next command
+    imap.send('a4 IDLE\r\n');
+    await imap.until(/^\+ [^\r\n]*\r\n$/);
     await row(2).click();
     await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    // Opening the message to delete it marks it read: the idler hears that first.
+    assert.equal(await imap.until(/\* 2 EXPUNGE\r\n/), '* 2 FETCH (FLAGS (\\Seen))\r\n* 2 EXPUNGE\r\n');
     await row(2).waitFor({ state: 'detached' });
-    assert.match(await imap.command('a4', 'NOOP'), /^\* 2 EXPUNGE\r\na4 OK/);
+    imap.send('DONE\r\n');
+    await imap.until(/a4 OK IDLE terminated\r\n/);
 
     // APPEND over IMAP: the message appears in the open inbox
     const saved = 'From: desk@example.test\r\nTo: dev@example.test\r\nSubject: Appended over IMAP\r\n\r\nhello\r\n';

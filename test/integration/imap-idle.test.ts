@@ -40,15 +40,24 @@ test('an idling session hears EXISTS, FETCH FLAGS and EXPUNGE as they happen; DO
   assert.match(await c.command('a4', 'FETCH 1 (BODY.PEEK[HEADER.FIELDS (SUBJECT)])'), /Subject: idle 2/, 'the session goes on with the new numbering');
 });
 
-test('imapflow, idling by itself, reports a message sent by SMTP', async () => {
+test('imapflow, idling by itself, reports a message sent by SMTP, a \\Seen set in the API and a delete in the API', async () => {
   const server = await setUp();
-  await deliver(server, 1);
+  const first = await deliver(server, 1);
   const client = new ImapFlow({ host: '127.0.0.1', port: server.imapPort!, secure: false, auth: { user: 'a', pass: 'b' }, logger: false, autoIdleDelay: 10 });
   teardown.defer('imapflow', () => client.close());
   await client.connect();
   await client.mailboxOpen('INBOX');
-  const exists = new Promise<number>((resolve) => client.on('exists', (data: { count: number }) => resolve(data.count)));
+  const next = <T>(event: string) => new Promise<T>((resolve) => client.once(event, resolve));
+  const exists = next<{ count: number }>('exists');
   await deliver(server, 2);
-  assert.equal(await exists, 2);
+  assert.equal((await exists).count, 2);
+  const flags = next<{ seq: number; flags: Set<string> }>('flags');
+  await fetch(`${server.url}/api/messages/${first}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ read: true }) });
+  const flagged = await flags;
+  assert.equal(flagged.seq, 1);
+  assert.deepEqual([...flagged.flags], ['\\Seen']);
+  const expunge = next<{ seq: number }>('expunge');
+  await fetch(`${server.url}/api/messages/${first}`, { method: 'DELETE' });
+  assert.equal((await expunge).seq, 1);
   await client.logout();
 });

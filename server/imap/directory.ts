@@ -11,6 +11,7 @@
 import { fold } from '../mail/fold.js';
 import { normalizeTag } from '../mail/tags.js';
 import type { StoredMessage } from '../mail/types.js';
+import { shownName } from './mutf7.js';
 import type { ImapUseCases } from './session.js';
 
 export type MailboxRef = { kind: 'inbox' } | { kind: 'trash' } | { kind: 'tag'; tag: string };
@@ -109,7 +110,7 @@ export class MailboxDirectory {
   /** CREATE: an empty tag mailbox. */
   async create(name: string, scope: string | null): Promise<void> {
     const tag = this.#tagName(name);
-    if (await this.resolve(tag, scope)) throw new MailboxRefusal('ALREADYEXISTS', `mailbox ${tag} exists`);
+    if (await this.resolve(tag, scope)) throw new MailboxRefusal('ALREADYEXISTS', `mailbox ${shownName(tag)} exists`);
     this.#createdIn(scope).set(fold(tag), tag);
   }
 
@@ -125,7 +126,7 @@ export class MailboxDirectory {
     const ref = await this.#existingTag(from, scope, 'renamed');
     const tag = this.#tagName(to);
     const target = await this.resolve(tag, scope);
-    if (target && !sameMailbox(target, ref)) throw new MailboxRefusal('ALREADYEXISTS', `mailbox ${tag} exists`);
+    if (target && !sameMailbox(target, ref)) throw new MailboxRefusal('ALREADYEXISTS', `mailbox ${shownName(tag)} exists`);
     const created = this.#createdIn(scope);
     if (created.delete(fold(ref.tag))) created.set(fold(tag), tag);
     else if (fold(tag) === fold(ref.tag)) await this.useCases.renameTag(ref.tag, tag); // a new spelling: tags are one spelling store-wide
@@ -134,7 +135,7 @@ export class MailboxDirectory {
 
   async #existingTag(name: string, scope: string | null, verb: string): Promise<{ kind: 'tag'; tag: string }> {
     const ref = await this.resolve(name, scope);
-    if (!ref) throw new MailboxRefusal('NONEXISTENT', `no mailbox named ${name}`);
+    if (!ref) throw new MailboxRefusal('NONEXISTENT', `no mailbox named ${shownName(name)}`);
     if (ref.kind !== 'tag') throw new MailboxRefusal('CANNOT', `${mailboxName(ref)} cannot be ${verb}`);
     return ref;
   }
@@ -143,8 +144,8 @@ export class MailboxDirectory {
   #tagName(name: string): string {
     const bare = name.endsWith('/') ? name.slice(0, -1) : name;
     if (bare.includes('/')) throw new MailboxRefusal('CANNOT', 'mailboxes are tags, which have no hierarchy ("/")');
-    if (reserved(bare)) throw new MailboxRefusal('ALREADYEXISTS', `mailbox ${bare} exists`);
-    if (normalizeTag(bare) !== bare) throw new MailboxRefusal('CANNOT', `"${bare}" is not a usable tag name (letters, digits, - _ . @ and single spaces)`);
+    if (reserved(bare)) throw new MailboxRefusal('ALREADYEXISTS', `mailbox ${shownName(bare)} exists`);
+    if (normalizeTag(bare) !== bare) throw new MailboxRefusal('CANNOT', `${shownName(bare)} is not a usable tag name (letters, digits, - _ . @ and single spaces)`);
     return bare;
   }
 

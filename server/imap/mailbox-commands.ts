@@ -7,7 +7,7 @@ import type { StoredMessage } from '../mail/types.js';
 import { appendRequest, storeWithFlags } from './append.js';
 import { MailboxRefusal, mailboxName, type MailboxRef } from './directory.js';
 import { Mailbox, SYSTEM_FLAGS } from './mailbox.js';
-import { decodeMailboxName, encodeMailboxName } from './mutf7.js';
+import { decodeMailboxName, encodeMailboxName, shownName } from './mutf7.js';
 import { astring, type Command, type Token } from './parser.js';
 import { answer, type ImapAnswer, type ImapSession } from './session.js';
 import { join, str } from './wire.js';
@@ -22,7 +22,7 @@ export function mailboxArg(token: Token | undefined): string | null {
 export async function resolveArg(session: ImapSession, c: Command, token: Token | undefined, missing = 'NONEXISTENT'): Promise<MailboxRef | ImapAnswer> {
   const name = mailboxArg(token);
   if (name === null) return answer(c.tag, 'BAD', `${c.name} needs a mailbox name (modified UTF-7)`);
-  return (await session.options.directory.resolve(name, session.scope)) ?? answer(c.tag, 'NO', `[${missing}] no mailbox named ${JSON.stringify(name.slice(0, 100))}`);
+  return (await session.options.directory.resolve(name, session.scope)) ?? answer(c.tag, 'NO', `[${missing}] no mailbox named ${shownName(name)}`);
 }
 
 const isRef = (r: MailboxRef | ImapAnswer): r is MailboxRef => 'kind' in r;

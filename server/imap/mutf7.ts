@@ -32,3 +32,8 @@ export function decodeMailboxName(wire: string): string | null {
   }
   return out + wire.slice(at);
 }
+
+/** A mailbox name for a response text: modified UTF-7 in double quotes, so it is ASCII and holds no line break. */
+export function shownName(name: string): string {
+  return JSON.stringify(encodeMailboxName(name.slice(0, 100)));
+}

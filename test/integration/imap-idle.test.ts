@@ -1,6 +1,6 @@
 // IDLE (RFC 2177): an idling session hears new mail as EXISTS, a \Seen set in the API as FETCH
 // FLAGS and a delete in the API as EXPUNGE, from the bus that feeds the WebSocket (no polling),
-// and DONE ends it; imapflow, which idles by itself, reports new mail sent by SMTP.
+// and DONE ends it; imapflow, which idles by itself, reports all three the same way.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -130,6 +130,8 @@ test('CREATE, RENAME and DELETE make, rename and remove tags; INBOX and Trash st
   assert.match(await c.command('a5', 'CREATE INBOX'), /a5 NO \[ALREADYEXISTS\]/);
   assert.match(await c.command('a6', 'CREATE a/b'), /a6 NO \[CANNOT\]/);
   assert.match(await c.command('a7', 'CREATE "bad!name"'), /a7 NO \[CANNOT\]/);
+  const injected = await c.command('a7b', 'CREATE {9+}\r\nx\r\n* 1 EX');
+  assert.equal(injected, 'a7b NO [CANNOT] "x&AA0ACg-* 1 EX" is not a usable tag name (letters, digits, - _ . @ and single spaces)\r\n', 'a name with a line break is echoed encoded, on one line');
   assert.match(await c.command('a8', 'DELETE INBOX'), /a8 NO \[CANNOT\]/);
   assert.match(await c.command('a9', 'RENAME Trash bin'), /a9 NO \[CANNOT\]/);
   assert.match(await c.command('a10', 'RENAME old-name "Projekt &ANw-"'), /a10 NO \[ALREADYEXISTS\]/);

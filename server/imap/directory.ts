@@ -18,6 +18,8 @@ export type MailboxRef = { kind: 'inbox' } | { kind: 'trash' } | { kind: 'tag'; 
 
 export const TRASH = 'Trash';
 const FLAGGED = 'flagged';
+const ARRIVAL_PAGE = 200;
+const ARRIVAL_PAGES = 6;
 
 /** What a mailbox holds now, and how its messages are numbered. */
 export interface MailboxContents {
@@ -67,7 +69,7 @@ export class MailboxDirectory {
   /** Mailboxes made with CREATE that no message carries yet, by login scope and folded name. */
   readonly #created = new Map<string, Map<string, string>>();
 
-  constructor(private readonly useCases: Pick<ImapUseCases, 'selectMessages' | 'listTags' | 'renameTag' | 'changeMessages' | 'arrivalEpoch'>) {}
+  constructor(private readonly useCases: Pick<ImapUseCases, 'selectMessages' | 'listMessages' | 'listTags' | 'renameTag' | 'changeMessages' | 'arrivalEpoch'>) {}
 
   /** Every mailbox of a login (scope: the inbox it reads, or null for all mail), INBOX and Trash first. */
   async list(scope: string | null): Promise<ListedMailbox[]> {
@@ -105,6 +107,28 @@ export class MailboxDirectory {
     uids.sync(messages);
     const numbers = uids;
     return { messages, uid: (m) => numbers.byId.get(m.id) ?? 0, uidValidity: uids.validity, uidNext: uids.next };
+  }
+
+  /**
+   * INBOX's size and the messages that arrived after `maxUid`, newest first, read a page at a time
+   * from the newest end (O(new mail), not O(mailbox)); null when more arrived than a few pages hold.
+   */
+  async inboxArrivals(scope: string | null, maxUid: number): Promise<{ total: number; fresh: StoredMessage[] } | null> {
+    const fresh: StoredMessage[] = [];
+    let total = -1;
+    let cursor: string | null = null;
+    for (let pages = 0; pages < ARRIVAL_PAGES; pages++) {
+      // Usually nothing arrived: a first page of a few settles it.
+      const page = await this.useCases.listMessages({ limit: pages ? ARRIVAL_PAGE : 4, cursor, inbox: scope });
+      if (total === -1) total = page.total;
+      for (const m of page.messages) {
+        if (m.seq <= maxUid) return { total, fresh };
+        fresh.push(m);
+      }
+      if (!page.nextCursor) return { total, fresh };
+      cursor = page.nextCursor;
+    }
+    return null;
   }
 
   /** CREATE: an empty tag mailbox. */

@@ -118,7 +118,8 @@ function envelopeOf(message: StoredMessage, raw: Buffer): Part[] {
 }
 
 /** "* n FETCH (...)" for one message. */
-export function fetchResponse(seq: number, uid: number, message: StoredMessage, flags: readonly string[], items: readonly FetchItem[], raw: Buffer | null): Buffer {
+/** One FETCH response as parts (text and the message's own bytes), for the caller to join with others. */
+export function fetchResponse(seq: number, uid: number, message: StoredMessage, flags: readonly string[], items: readonly FetchItem[], raw: Buffer | null): Part[] {
   // Every item's parts go into one flat list, joined once: the message bytes are copied once.
   const parts: Part[] = [`* ${seq} FETCH (`];
   const add = (name: string, value: Part | Part[]) => {
@@ -162,6 +163,6 @@ export function fetchResponse(seq: number, uid: number, message: StoredMessage, 
     }
   }
   parts.push(')\r\n');
-  return join(parts);
+  return parts;
 }
 

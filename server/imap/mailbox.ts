@@ -71,6 +71,18 @@ export class Mailbox {
     return this.slots.at(-1)?.uid ?? 0;
   }
 
+  /** The index of the first slot whose UID is at least `uid` (binary search; size when none). */
+  firstAtOrAbove(uid: number): number {
+    let lo = 0;
+    let hi = this.slots.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.slots[mid]!.uid < uid) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
   /**
    * Brings the view up to date with the mailbox: the sequence numbers of messages gone, highest
    * first (each an EXPUNGE response, valid when sent in that order), and how many messages now
@@ -91,8 +103,14 @@ export class Mailbox {
     }
     // During FETCH, STORE and SEARCH no EXPUNGE may be sent (RFC 3501 section 7.4.1): new mail only.
     const expunged = expunge && below < this.slots.length ? this.#dropGone(current) : [];
-    this.slots.push(...added.sort((a, b) => a.uid - b.uid));
-    return { expunged, exists: added.length ? this.slots.length : null };
+    return { expunged, exists: this.arrive(added) };
+  }
+
+  /** Appends slots for messages that joined (any order, UIDs above maxUid); the new size, or null when none did. */
+  arrive(added: Slot[]): number | null {
+    const fresh = added.filter((s) => s.uid > this.maxUid).sort((a, b) => a.uid - b.uid);
+    this.slots.push(...fresh);
+    return fresh.length ? this.slots.length : null;
   }
 
   /** Calls `visit` for each slot whose message is in `current`, in sequence order, without a lookup table (a SEARCH of 100,000). */

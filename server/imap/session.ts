@@ -14,7 +14,7 @@ import { astring, type Command } from './parser.js';
 import { runSelected } from './selected.js';
 import { join } from './wire.js';
 
-export type ImapUseCases = Pick<App, 'selectMessages' | 'readRaw' | 'deleteMessages' | 'listInboxes' | 'updateMessage' | 'findMessage' | 'appendMessage' | 'arrivalEpoch' | 'events' | 'listTags' | 'renameTag' | 'changeMessages'>;
+export type ImapUseCases = Pick<App, 'selectMessages' | 'readRaw' | 'deleteMessages' | 'listInboxes' | 'updateMessage' | 'findMessage' | 'appendMessage' | 'arrivalEpoch' | 'events' | 'listTags' | 'renameTag' | 'changeMessages' | 'listMessages'>;
 
 export interface ImapSessionOptions {
   useCases: ImapUseCases;
@@ -181,10 +181,19 @@ export class ImapSession {
 
   /** Untagged updates since the last command: EXPUNGE for messages gone (unless `expunge` is false), EXISTS for new ones. */
   async updates(expunge = true): Promise<string[]> {
+    const box = this.mailbox;
+    // INBOX, the common case: when its size says nothing left, only the newest end needs reading.
+    if (box?.ref.kind === 'inbox') {
+      const delta = await this.options.directory.inboxArrivals(this.#inbox, box.maxUid);
+      if (delta && (!expunge || delta.total - delta.fresh.length === box.size)) {
+        const exists = box.arrive(delta.fresh.map((m) => ({ id: m.id, uid: m.seq })));
+        return exists === null ? [] : [`* ${exists} EXISTS\r\n`];
+      }
+    }
     return (await this.sync(expunge)).lines;
   }
 
-  /** updates(), and the mailbox's messages as they are now (for a command that reads them all: SEARCH). */
+  /** updates() from the whole mailbox, and its messages as they are now (for a command that reads them all: SEARCH). */
   async sync(expunge = true): Promise<{ lines: string[]; contents: MailboxContents | null }> {
     if (!this.mailbox) return { lines: [], contents: null };
     const contents = await this.options.directory.contents(this.mailbox.ref, this.#inbox);

@@ -1,7 +1,7 @@
 // The report rows of the IMAP group: each figure for Mailroom and Dovecot, the goal (within 2× of
 // Dovecot on fetch and search; IDLE p99 ≤ 20 ms) judged on Mailroom's row.
 
-import type { ImapServerResult } from './imap.js';
+import { ONE_FETCH, type ImapServerResult } from './imap.js';
 import { fmt } from './stats.js';
 
 export interface ReportRow {
@@ -17,9 +17,9 @@ const ms = (v: number) => `${fmt(v, v < 10 ? 2 : 0)} ms`;
 export function imapRows(mailroom: ImapServerResult, dovecot: ImapServerResult): ReportRow[] {
   const rows: ReportRow[] = [];
   const ratio = (a: number, b: number | undefined) => (b === undefined ? null : a / b);
-  const pair = (measure: string, m: number | undefined, d: number | undefined, mNote: string, figure: (v: number) => string) => {
+  const pair = (measure: string, m: number | undefined, d: number | undefined, mNote: string, figure: (v: number) => string, goal = true) => {
     const r = m === undefined ? null : ratio(m, d);
-    rows.push({ measure: `${measure} [Mailroom]`, figure: m === undefined ? 'n/a' : figure(m), target: '≤ 2× Dovecot', met: r === null ? null : r <= 2, note: `${r === null ? 'no Dovecot figure' : `${fmt(r, 2)}× Dovecot`}; ${mNote}` });
+    rows.push({ measure: `${measure} [Mailroom]`, figure: m === undefined ? 'n/a' : figure(m), target: goal ? '≤ 2× Dovecot' : '—', met: r === null || !goal ? null : r <= 2, note: `${r === null ? 'no Dovecot figure' : `${fmt(r, 2)}× Dovecot`}; ${mNote}` });
     rows.push({ measure: `${measure} [Dovecot]`, figure: d === undefined ? 'n/a' : figure(d), target: '—', met: null, note: dovecot.note });
   };
   const f = mailroom.fetch;
@@ -27,7 +27,8 @@ export function imapRows(mailroom: ImapServerResult, dovecot: ImapServerResult):
   for (const s of mailroom.search) {
     const d = dovecot.search.find((x) => x.key === s.key && x.messages === s.messages);
     const agree = d && d.hits !== s.hits ? `; hits differ: ${s.hits} vs ${d.hits}` : '';
-    pair(`IMAP UID SEARCH ${s.key} over ${fmt(s.messages, 0)} (median of 5, warm)`, s.medianMs, d?.medianMs, `${s.hits} hits${agree}`, ms);
+    if (s.key === ONE_FETCH) pair(`IMAP ${s.key} in ${fmt(s.messages, 0)} (median of 50)`, s.medianMs, d?.medianMs, 'SELECTed once, then one command after another (round trip included)', ms, false);
+    else pair(`IMAP UID SEARCH ${s.key} over ${fmt(s.messages, 0)} (median of 5, warm)`, s.medianMs, d?.medianMs, `${s.hits} hits${agree}`, ms);
   }
   const i = mailroom.idle;
   const di = dovecot.idle;

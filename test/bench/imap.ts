@@ -1,6 +1,7 @@
 // IMAP beside Dovecot (dovecot-imapd over a Maildir holding the same messages): one session's
 // UID FETCH 1:* BODY.PEEK[] of N stored 2 KB messages (median of 3); UID SEARCH over N and 10 N messages (a header
-// key and a body key, each warmed once, then the median of 5); and IDLE latency, delivery → the
+// key and a body key, each warmed once, then the median of 5; and the median of 50 fetches of one
+// message's flags and header, what a mail client mostly sends); and IDLE latency, delivery → the
 // idling client's EXISTS, for 200 messages at 20 a second (Mailroom: from the SMTP 250 the sender
 // reads; Dovecot: from the rename into new/ that a local delivery agent does).
 
@@ -14,6 +15,8 @@ import { MB, now, percentile, sleep } from './stats.js';
 export const IMAP_SEARCHES = ['TO user7@example.test', 'BODY needle'] as const;
 const SEARCH_ROUNDS = 5;
 const FETCH_ROUNDS = 3;
+const ONE_FETCHES = 50;
+export const ONE_FETCH = 'one message: UID FETCH n (FLAGS BODY.PEEK[HEADER])';
 const IDLE_MESSAGES = 200;
 const IDLE_RATE = 20;
 
@@ -79,6 +82,15 @@ async function searches(port: number, count: number): Promise<ImapSearchFigure[]
       }
       out.push({ messages: count, key, medianMs: percentile(times, 50), hits });
     }
+    // What a mail client does most: fetch one message's flags and header, anywhere in the mailbox.
+    const times: number[] = [];
+    for (let i = 0; i < ONE_FETCHES; i++) {
+      const uid = 1 + Math.floor(((i * 7919) % ONE_FETCHES) * (count / ONE_FETCHES));
+      const started = now();
+      await c.command(`UID FETCH ${uid} (FLAGS BODY.PEEK[HEADER])`);
+      times.push(now() - started);
+    }
+    out.push({ messages: count, key: ONE_FETCH, medianMs: percentile(times, 50), hits: 1 });
     return out;
   } finally {
     c.close();

@@ -1,6 +1,6 @@
 // Storing mail through IMAP: APPEND (a client saves a message: it enters Mailroom as if SMTP had
-// delivered it, so it appears in the inbox, the feed and the API) and COPY (within the one
-// mailbox, INBOX, a copy is a new message with the same bytes, envelope and flags).
+// delivered it, so it appears in the inbox, the feed and the API) and COPY from INBOX to INBOX (a
+// new message with the same bytes, envelope and flags).
 
 import type { Envelope, StoredMessage } from '../mail/types.js';
 import { flagChange, type SharedFlags } from './mailbox.js';

@@ -1,10 +1,10 @@
-// The commands of the selected state that address messages by set: FETCH and STORE, and their UID
-// forms. Each first brings the session up to date: new mail as EXISTS always, messages deleted
-// elsewhere as EXPUNGE only in the UID forms (RFC 3501 section 7.4.1 forbids it during FETCH,
-// STORE and SEARCH, whose sequence numbers it would shift). A FETCH answer is streamed message by
-// message (a FETCH 1:* BODY[] of the whole store never sits in memory at once); STORE changes
-// flags through the use cases, so \Seen is the read flag the inbox shows, \Flagged and keywords
-// are tags.
+// The commands of the selected state that address messages by set: FETCH, STORE, SEARCH and their
+// UID forms, UID EXPUNGE (COPY and MOVE are in transfer.ts). Each first brings the session up to
+// date: new mail as EXISTS always, messages deleted elsewhere as EXPUNGE only in the UID forms
+// (RFC 3501 section 7.4.1 forbids it during FETCH, STORE and SEARCH, whose sequence numbers it
+// would shift). A FETCH answer is streamed in ~64 KB pieces (a FETCH 1:* BODY[] of the whole
+// store never sits in memory at once); STORE changes flags through the use cases, so \Seen is the
+// read flag the inbox shows, \Flagged and keywords are tags.
 
 import { DomainError } from '../app/index.js';
 import type { StoredMessage } from '../mail/types.js';

@@ -14,6 +14,8 @@ import { DomainError } from './errors.js';
 export interface Incoming extends PreparedMessage {
   raw: Buffer;
   envelope: Envelope;
+  /** When it arrived (ms); now when absent. */
+  receivedAt?: number;
 }
 
 /** Parses raw bytes into what the store keeps (never throws on bad MIME: parseError says why). */
@@ -31,8 +33,8 @@ export async function storeIncoming(ctx: AppContext, incoming: Incoming): Promis
   }
 }
 
-/** Parses and stores raw message bytes; `too-large` over --max-message-size or the store's caps. */
-export async function appendMessage(ctx: AppContext, raw: Buffer, envelope: Envelope): Promise<StoredMessage> {
+/** Parses and stores raw message bytes (arrived now, or at `receivedAt`: IMAP APPEND's date); `too-large` over --max-message-size or the store's caps. */
+export async function appendMessage(ctx: AppContext, raw: Buffer, envelope: Envelope, options: { receivedAt?: number } = {}): Promise<StoredMessage> {
   if (raw.length > ctx.maxMessageSize) throw new DomainError('too-large', `message exceeds the maximum message size of ${ctx.maxMessageSize} bytes`);
-  return storeIncoming(ctx, await prepareIncoming(ctx, raw, envelope));
+  return storeIncoming(ctx, { ...(await prepareIncoming(ctx, raw, envelope)), ...options });
 }

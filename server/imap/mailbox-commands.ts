@@ -132,7 +132,7 @@ async function changeMailboxes(session: ImapSession, c: Command): Promise<ImapAn
   return answer(c.tag, 'OK', `${c.name} completed`, await session.updates());
 }
 
-/** APPEND: a message stored like a delivered one, in the login's inbox; into a tag mailbox it also gets the tag. */
+/** APPEND: a message stored like a delivered one, in the login's inbox, arrived at the date given; into a tag mailbox it also gets the tag. */
 async function append(session: ImapSession, c: Command): Promise<ImapAnswer> {
   const ref = await resolveArg(session, c, c.args[0], 'TRYCREATE');
   if (!isRef(ref)) return ref;
@@ -142,7 +142,7 @@ async function append(session: ImapSession, c: Command): Promise<ImapAnswer> {
   let stored: StoredMessage;
   try {
     const { useCases, shared, directory } = session.options;
-    stored = await storeWithFlags(useCases, shared, request.raw, session.envelopeFor(), [...request.flags, ...(ref.kind === 'tag' ? [ref.tag] : [])]);
+    stored = await storeWithFlags(useCases, shared, request.raw, session.envelopeFor(), [...request.flags, ...(ref.kind === 'tag' ? [ref.tag] : [])], request.date ?? undefined);
     const contents = await directory.contents(ref, session.scope);
     // UIDPLUS (RFC 4315): the UID the message got
     return answer(c.tag, 'OK', `[APPENDUID ${contents.uidValidity} ${contents.uid(stored)}] APPEND completed`, await session.updates());

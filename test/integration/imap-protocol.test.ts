@@ -166,3 +166,20 @@ test('with --data-dir, UIDs and UIDVALIDITY are the same after a restart, and a 
   const [, newUid] = /=(\d+)$/.exec(after.uids[2]!)!;
   assert.ok(Number(newUid) > Number(deletedUid) + 1, 'the new message does not take the deleted message\'s UID');
 });
+
+test('APPEND keeps the date given as the message\'s arrival time (INTERNALDATE, and receivedAt in the API); a malformed date is BAD', async () => {
+  const server = await setUp();
+  const c = await open(server);
+  await c.command('a1', 'LOGIN u p');
+  const saved = 'From: desk@example.test\r\nSubject: saved long ago\r\n\r\nold\r\n';
+  const appended = await c.command('a2', `APPEND INBOX (\\Seen) " 7-Jan-2020 10:00:00 +0200" {${saved.length}+}\r\n${saved}`);
+  assert.match(appended, /^a2 OK \[APPENDUID \d+ 1\]/);
+  await c.command('a3', 'SELECT INBOX');
+  assert.match(await c.command('a4', 'FETCH 1 (INTERNALDATE FLAGS)'), /\* 1 FETCH \(INTERNALDATE "07-Jan-2020 08:00:00 \+0000" FLAGS \(\\Seen\)\)/);
+  const list = (await (await fetch(`${server.url}/api/messages`)).json()) as { messages: Array<{ receivedAt: string }> };
+  assert.equal(list.messages[0]!.receivedAt, '2020-01-07T08:00:00.000Z');
+  for (const bad of ['"31-Feb-2020 10:00:00 +0000"', '"7-Foo-2020 10:00:00 +0000"', '"07-Jan-2020 10:00 +0000"']) {
+    assert.match(await c.command('a5', `APPEND INBOX ${bad} {${saved.length}+}\r\n${saved}`), /^a5 BAD APPEND date "[^"]*" is not an IMAP date-time/, bad);
+  }
+  assert.equal(server.store.stats().count, 1, 'nothing stored from a refused APPEND');
+});

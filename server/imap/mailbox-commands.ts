@@ -84,13 +84,39 @@ async function list(session: ImapSession, c: Command): Promise<ImapAnswer> {
   const pattern = astring(args[1]);
   if (pattern === null || reference === null || args.length !== 2) return answer(c.tag, 'BAD', `${c.name} takes a reference and a mailbox pattern`);
   if (pattern === '') return answer(c.tag, 'OK', `${c.name} completed`, [`* ${c.name} (\\Noselect) "/" ""\r\n`]);
-  const re = new RegExp(`^${(reference + pattern).replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/[*%]/g, '.*')}$`, 'i');
   const lines = [];
   for (const box of await session.options.directory.list(session.scope)) {
     const name = encodeMailboxName(box.name);
-    if (re.test(name)) lines.push(join([`* ${c.name} (${box.attributes.join(' ')}) "/" `, str(name), '\r\n']));
+    if (wildcardMatch((reference + pattern).toLowerCase(), name.toLowerCase())) lines.push(join([`* ${c.name} (${box.attributes.join(' ')}) "/" `, str(name), '\r\n']));
   }
   return answer(c.tag, 'OK', `${c.name} completed`, lines);
+}
+
+/**
+ * LIST's wildcards (`*` and `%`, the same here: there is no hierarchy) without a regular
+ * expression: a pattern of thousands of `*` from an 8 KB command line would make one backtrack
+ * for ever. Greedy, going back only to the last wildcard: O(pattern × name).
+ */
+export function wildcardMatch(pattern: string, name: string): boolean {
+  let p = 0;
+  let n = 0;
+  let star = -1;
+  let mark = 0;
+  const wild = (i: number) => pattern[i] === '*' || pattern[i] === '%';
+  while (n < name.length) {
+    if (p < pattern.length && !wild(p) && pattern[p] === name[n]) {
+      p++;
+      n++;
+    } else if (p < pattern.length && wild(p)) {
+      star = p++;
+      mark = n;
+    } else if (star !== -1) {
+      p = star + 1;
+      n = ++mark;
+    } else return false;
+  }
+  while (p < pattern.length && wild(p)) p++;
+  return p === pattern.length;
 }
 
 async function status(session: ImapSession, c: Command): Promise<ImapAnswer> {

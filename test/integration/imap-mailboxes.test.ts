@@ -54,6 +54,9 @@ test('LIST shows INBOX, Trash and each tag; a tag mailbox holds the same message
   assert.match(listed, /\* LIST \(\\HasNoChildren\) "\/" "Entw&APw-rfe"\r\n/, 'a non-ASCII tag in modified UTF-7');
   assert.match(listed, /\* LIST \(\\HasNoChildren\) "\/" "receipts"\r\n/);
   assert.match(await c.command('a2', 'LIST "" "rec%"'), /^\* LIST [^\r\n]*"receipts"\r\na2 OK/);
+  // A pattern that a regular expression would backtrack on for ever (and freeze every door with it).
+  await patch(server, { ids: [first], addTags: ['a'.repeat(60)] });
+  assert.match(await c.command('a2b', `LIST "" "${'*a'.repeat(500)}b"`), /^a2b OK LIST completed\r\n$/);
 
   const selected = await c.command('a3', 'SELECT receipts');
   assert.match(selected, /\* 2 EXISTS\r\n/);

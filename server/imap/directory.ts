@@ -43,6 +43,7 @@ export class MailboxRefusal extends Error {
 
 export const mailboxName = (ref: MailboxRef) => (ref.kind === 'tag' ? ref.tag : ref.kind === 'inbox' ? 'INBOX' : TRASH);
 export const sameMailbox = (a: MailboxRef, b: MailboxRef) => a.kind === b.kind && fold(mailboxName(a)) === fold(mailboxName(b));
+const uidKey = (tag: string, scope: string | null) => `${scope ?? ''}\0${fold(tag)}`;
 const reserved = (name: string) => name.toUpperCase() === 'INBOX' || fold(name) === fold(TRASH);
 const byName = (a: string, b: string) => fold(a).localeCompare(fold(b)) || a.localeCompare(b);
 
@@ -100,7 +101,7 @@ export class MailboxDirectory {
       const uidNext = messages.reduce((max, m) => Math.max(max, m.seq), 0) + 1;
       return { messages, uid: (m) => m.seq, uidValidity: await this.useCases.arrivalEpoch(), uidNext };
     }
-    const key = `${scope ?? ''}\0${fold(ref.tag)}`;
+    const key = uidKey(ref.tag, scope);
     let uids = this.#uids.get(key);
     if (!uids) this.#uids.set(key, (uids = new TagUids(this.#base + ++this.#made)));
     const messages = await this.useCases.selectMessages(this.#members(ref.tag, scope));
@@ -143,6 +144,7 @@ export class MailboxDirectory {
     const ref = await this.#existingTag(name, scope, 'deleted');
     this.#createdIn(scope).delete(fold(ref.tag));
     await this.useCases.changeMessages(this.#members(ref.tag, scope), { removeTags: [ref.tag] });
+    this.#uids.get(uidKey(ref.tag, scope))?.sync([]); // its members' numbers are not needed any more
   }
 
   /** RENAME: the login's messages trade the tag for the new one. */

@@ -16,6 +16,8 @@ export interface MetricsSources {
   feedClients: () => number;
   /** Wait (long-poll) calls being held. */
   waits: () => number;
+  /** Open POP3 and IMAP connections (0 for a door that is off). */
+  retrieval?: () => { pop3: number; imap: number };
 }
 
 /** The metrics of one instance. */
@@ -88,6 +90,17 @@ export function createMetrics(sources: MetricsSources): Metrics {
   gauge('mailroom_smtp_inflight_bytes', 'Message bytes being received right now (the --max-inflight-bytes budget in use)', () => sources.smtp().inFlightBytes ?? 0);
   gauge('mailroom_feed_clients', 'Open WebSocket feed clients', sources.feedClients);
   gauge('mailroom_wait_pending', 'GET /api/messages/wait calls being held', sources.waits);
+  new Gauge({
+    name: 'mailroom_retrieval_connections',
+    help: 'Open POP3 and IMAP connections (IDLE sessions included), by protocol',
+    labelNames: ['protocol'],
+    registers,
+    collect() {
+      const open = sources.retrieval?.() ?? { pop3: 0, imap: 0 };
+      this.set({ protocol: 'pop3' }, open.pop3);
+      this.set({ protocol: 'imap' }, open.imap);
+    },
+  });
 
   const unsubscribe = sources.bus.subscribe((event) => {
     if (event.type !== 'message:new') return;

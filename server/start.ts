@@ -110,7 +110,8 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
   let feedClients = () => 0;
   let smtpCounters: () => Readonly<Record<string, number>> = () => ({});
   let waits = () => 0;
-  const metrics = createMetrics({ bus, store: () => store.stats(), smtp: () => smtpCounters(), feedClients: () => feedClients(), waits: () => waits() });
+  let retrievalConnections = () => ({ pop3: 0, imap: 0 });
+  const metrics = createMetrics({ bus, store: () => store.stats(), smtp: () => smtpCounters(), feedClients: () => feedClients(), waits: () => waits(), retrieval: () => retrievalConnections() });
   const app = await buildApp({
     store,
     bus,
@@ -175,6 +176,7 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
   });
   smtpCounters = () => ({ ...smtp.counters });
   const retrieval = await buildRetrieval(settings, { useCases, verify: eitherVerifier(smtpVerify, uiVerify), tls, starttls, log });
+  retrievalConnections = () => ({ pop3: retrieval.pop3?.connections ?? 0, imap: retrieval.imap?.connections ?? 0 });
   smtpInfo = () => ({ port: smtp.port, smtpsPort: smtp.smtpsPort, starttls, tlsSelfSigned: tls ? tls.selfSigned : null, ...smtp.counters });
 
   const feed = createWsFeed({

@@ -10,6 +10,7 @@ import { RawSmtp, sendRaw } from '../helpers/smtp-client.js';
 import { getJson, list } from '../helpers/api.js';
 import type { Mailroom } from '../../server/start.js';
 import { fileTeardown } from '../helpers/teardown.js';
+import { RawImap } from '../helpers/imap.js';
 
 /** Parses exposition text into "name{labels}" -> value (comments dropped). */
 async function scrape(base: string): Promise<{ text: string; type: string | null; value: (series: string) => number | undefined }> {
@@ -112,4 +113,26 @@ test('each server has its own registry', async () => {
   } finally {
     await other.close();
   }
+});
+
+test('a gauge shows open POP3 and IMAP connections, an idling IMAP client included', async () => {
+  const s = teardown.add(await startTestServer({ pop3: { host: '127.0.0.1', port: 0 }, imap: { host: '127.0.0.1', port: 0 } }), 'retrieval server');
+  const pop3 = await RawImap.open(s.pop3Port!); // a line-oriented client; the POP3 greeting is one line
+  await pop3.until(/^\+OK[^\r\n]*\r\n/);
+  const imaps = [await RawImap.open(s.imapPort!), await RawImap.open(s.imapPort!)];
+  for (const c of imaps) await c.until(/\r\n/);
+  await imaps[1]!.command('a1', 'LOGIN u p');
+  await imaps[1]!.command('a2', 'SELECT INBOX');
+  imaps[1]!.send('a3 IDLE\r\n');
+  await imaps[1]!.until(/^\+ /);
+  const m = await scrape(s.url);
+  assert.equal(m.value('mailroom_retrieval_connections{protocol="pop3"}'), 1);
+  assert.equal(m.value('mailroom_retrieval_connections{protocol="imap"}'), 2);
+  for (const c of [pop3, ...imaps]) c.close();
+  const after = await eventually(async () => {
+    const now = await scrape(s.url);
+    return now.value('mailroom_retrieval_connections{protocol="imap"}') === 0 && now.value('mailroom_retrieval_connections{protocol="pop3"}') === 0 && now;
+  }, { what: 'the POP3 and IMAP connections to leave the gauge' });
+  assert.ok(after);
+  assert.equal((await scrape(server.url)).value('mailroom_retrieval_connections{protocol="imap"}'), 0, 'a server without the doors reports 0');
 });

@@ -18,7 +18,7 @@ import { createMetrics, type Metrics } from './metrics.js';
 import { createSmtpListener } from './smtp/smtp-listener.js';
 import type { Verify } from './auth/credentials.js';
 import { loadTls, type TlsMaterial } from './smtp/tls.js';
-import { buildRetrieval } from './start-retrieval.js';
+import { buildRetrieval, type RetrievalDoors } from './start-retrieval.js';
 import { createMemoryStore } from './store/memory-store.js';
 import { openSqliteStore } from './store/sqlite-store.js';
 import type { MessageStore } from './store/store.js';
@@ -110,8 +110,8 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
   let feedClients = () => 0;
   let smtpCounters: () => Readonly<Record<string, number>> = () => ({});
   let waits = () => 0;
-  let retrievalConnections = () => ({ pop3: 0, imap: 0 });
-  const metrics = createMetrics({ bus, store: () => store.stats(), smtp: () => smtpCounters(), feedClients: () => feedClients(), waits: () => waits(), retrieval: () => retrievalConnections() });
+  let doors: RetrievalDoors | null = null;
+  const metrics = createMetrics({ bus, store: () => store.stats(), smtp: () => smtpCounters(), feedClients: () => feedClients(), waits: () => waits(), retrieval: () => ({ pop3: doors?.pop3?.connections ?? 0, imap: doors?.imap?.connections ?? 0 }) });
   const app = await buildApp({
     store,
     bus,
@@ -135,6 +135,9 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
       messages: store.stats(),
       smtp: smtpInfo(),
       feed: { clients: feedClients() },
+      // Where mail clients read (null: the door is off).
+      pop3: doors?.pop3 ? { port: doors.pop3.port, tlsPort: doors.pop3.tlsPort, connections: doors.pop3.connections } : null,
+      imap: doors?.imap ? { port: doors.imap.port, tlsPort: doors.imap.tlsPort, connections: doors.imap.connections } : null,
       waits: useCases.waitsHeld,
       unhappy: unhappy.stats(),
       limits: {
@@ -176,7 +179,7 @@ export async function start(overrides: Partial<Config> = {}, options: StartOptio
   });
   smtpCounters = () => ({ ...smtp.counters });
   const retrieval = await buildRetrieval(settings, { useCases, verify: eitherVerifier(smtpVerify, uiVerify), tls, starttls, log });
-  retrievalConnections = () => ({ pop3: retrieval.pop3?.connections ?? 0, imap: retrieval.imap?.connections ?? 0 });
+  doors = retrieval;
   smtpInfo = () => ({ port: smtp.port, smtpsPort: smtp.smtpsPort, starttls, tlsSelfSigned: tls ? tls.selfSigned : null, ...smtp.counters });
 
   const feed = createWsFeed({

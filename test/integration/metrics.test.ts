@@ -115,7 +115,7 @@ test('each server has its own registry', async () => {
   }
 });
 
-test('a gauge shows open POP3 and IMAP connections, an idling IMAP client included', async () => {
+test('a gauge and /api/info show open POP3 and IMAP connections, an idling IMAP client included', async () => {
   const s = teardown.add(await startTestServer({ pop3: { host: '127.0.0.1', port: 0 }, imap: { host: '127.0.0.1', port: 0 } }), 'retrieval server');
   const pop3 = await RawImap.open(s.pop3Port!); // a line-oriented client; the POP3 greeting is one line
   await pop3.until(/^\+OK[^\r\n]*\r\n/);
@@ -128,6 +128,9 @@ test('a gauge shows open POP3 and IMAP connections, an idling IMAP client includ
   const m = await scrape(s.url);
   assert.equal(m.value('mailroom_retrieval_connections{protocol="pop3"}'), 1);
   assert.equal(m.value('mailroom_retrieval_connections{protocol="imap"}'), 2);
+  const info = (await getJson<{ pop3: { port: number; connections: number }; imap: { port: number; tlsPort: number | null; connections: number } }>(`${s.url}/api/info`)).body;
+  assert.deepEqual(info.imap, { port: s.imapPort, tlsPort: null, connections: 2 }, '/api/info says where mail clients read');
+  assert.equal(info.pop3.port, s.pop3Port);
   for (const c of [pop3, ...imaps]) c.close();
   const after = await eventually(async () => {
     const now = await scrape(s.url);
@@ -135,4 +138,5 @@ test('a gauge shows open POP3 and IMAP connections, an idling IMAP client includ
   }, { what: 'the POP3 and IMAP connections to leave the gauge' });
   assert.ok(after);
   assert.equal((await scrape(server.url)).value('mailroom_retrieval_connections{protocol="imap"}'), 0, 'a server without the doors reports 0');
+  assert.equal((await getJson<{ imap: unknown }>(`${server.url}/api/info`)).body.imap, null);
 });

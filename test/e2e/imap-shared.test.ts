@@ -16,8 +16,12 @@ describe('IMAP and the web inbox', () => {
   });
 
   it('flags, deletes and appends made on either side show on the other', async () => {
-    for (const n of [1, 2]) await ui.send({ from: 'app@example.test', to: 'dev@example.test', subject: `Shared ${n}`, text: `body ${n}` });
     const { page } = await ui.openInbox();
+    // The empty inbox says where mail clients read.
+    const hint = await page.getByTestId('read-hint').innerText();
+    assert.match(hint, new RegExp(`IMAP at 127\\.0\\.0\\.1 port ${ui.server.imapPort}\\b`));
+    assert.doesNotMatch(hint, /POP3/, 'POP3 is off on this server');
+    for (const n of [1, 2]) await ui.send({ from: 'app@example.test', to: 'dev@example.test', subject: `Shared ${n}`, text: `body ${n}` });
     const row = (n: number) => page.getByRole('option', { name: new RegExp(`Shared ${n}\\b`) });
     await row(2).waitFor();
     assert.equal(await page.locator('[role="option"].unread').count(), 2);

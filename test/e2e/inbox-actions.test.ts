@@ -90,6 +90,7 @@ describe('web inbox: actions', () => {
     await page.getByTestId('empty-state').waitFor();
     assert.equal((await list(ui.server.url)).total, 0);
     assert.match(await page.getByTestId('empty-state').innerText(), new RegExp(`127\\.0\\.0\\.1:${ui.server.smtpPort}`), 'the empty state names the SMTP host and port');
+    assert.equal(await page.getByTestId('read-hint').count(), 0, 'no POP3/IMAP hint when those doors are off');
     await context.close();
   });
 

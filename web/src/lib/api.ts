@@ -159,7 +159,7 @@ export const getMessage = (id: string) => request<Detail>('GET', `/api/messages/
 export const getRaw = (id: string) => requestText(rawUrl(id));
 export const listInboxes = () => request<{ inboxes: InboxCount[] }>('GET', '/api/inboxes').then((r) => r.inboxes);
 export const listTags = () => request<{ tags: TagCount[] }>('GET', '/api/tags').then((r) => r.tags);
-export const getInfo = () => request<{ version: string; smtp?: { port?: number } }>('GET', '/api/info');
+export const getInfo = () => request<{ version: string; smtp?: { port?: number }; pop3?: { port: number | null } | null; imap?: { port: number | null } | null }>('GET', '/api/info');
 
 export const setRead = (id: string, read: boolean) => request<MessageSummary>('PATCH', `/api/messages/${enc(id)}`, { read });
 export const deleteMessage = (id: string) => request<{ deleted: number }>('DELETE', `/api/messages/${enc(id)}`);

@@ -72,6 +72,7 @@ export function createImapListener(options: ImapListenerOptions): ImapListener {
       failedLoginPause: () => new Promise((resolve) => setTimeout(resolve, options.failedLoginDelay ?? FAILED_LOGIN_MS)), // slows password guessing
       shared,
       directory,
+      appendLimit: options.maxLiteral,
       client: () => ({ address: raw.remoteAddress ?? '', secure }),
     });
     const framer = new CommandFramer(maxLine, options.maxLiteral, options.maxLiteral + 64 * 1024);

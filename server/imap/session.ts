@@ -28,6 +28,8 @@ export interface ImapSessionOptions {
   shared: SharedFlags;
   /** The mailboxes (INBOX, tags, Trash), shared by the listener's sessions. */
   directory: MailboxDirectory;
+  /** The largest message APPEND accepts (bytes): advertised as APPENDLIMIT. */
+  appendLimit: number;
   /** The client's address and whether the connection is encrypted, for the envelope of an APPEND. */
   client: () => { address: string; secure: boolean };
 }
@@ -60,7 +62,9 @@ export class ImapSession {
   constructor(readonly options: ImapSessionOptions) {}
 
   capabilities(): string {
-    const caps = ['IMAP4rev1', 'LITERAL+', 'ID', 'ENABLE', 'IDLE', 'NAMESPACE', 'UNSELECT', 'UIDPLUS', 'MOVE', 'CHILDREN', 'SPECIAL-USE', 'AUTH=PLAIN'];
+    // SASL-IR (RFC 4959): AUTHENTICATE PLAIN may carry its response on the command line; APPENDLIMIT
+    // (RFC 7889): the largest message APPEND takes, so a client need not find out by a refusal.
+    const caps = ['IMAP4rev1', 'LITERAL+', 'ID', 'ENABLE', 'IDLE', 'NAMESPACE', 'UNSELECT', 'UIDPLUS', 'MOVE', 'CHILDREN', 'SPECIAL-USE', `APPENDLIMIT=${this.options.appendLimit}`, 'SASL-IR', 'AUTH=PLAIN'];
     if (this.state === 'not-authenticated' && this.options.canStartTls()) caps.push('STARTTLS');
     return caps.join(' ');
   }

@@ -56,9 +56,10 @@ test('literals, LITERAL+ and pipelined commands are answered in order; syntax er
   await c.closed;
 });
 
-test('an over-size literal is refused before it is read; a LITERAL+ one closes the connection', async () => {
+test('APPENDLIMIT says the largest message; an over-size literal is refused before it is read; a LITERAL+ one closes the connection', async () => {
   const server = await setUp({ maxMessageSize: 1000 });
   const c = await open(server);
+  assert.match(await c.command('a0', 'CAPABILITY'), /^\* CAPABILITY [^\r\n]* APPENDLIMIT=1000 SASL-IR [^\r\n]*\r\na0 OK/);
   c.send('a1 LOGIN {5000}\r\n');
   assert.match(await c.until(/\r\n/), /^a1 NO \[TOOBIG\] a literal of 5000 bytes is over the limit of 1000\r\n$/);
   assert.match(await c.command('a2', 'NOOP'), /^a2 OK/m, 'the connection goes on');

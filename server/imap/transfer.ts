@@ -35,14 +35,14 @@ export async function transfer(session: ImapSession, c: Command, box: Mailbox, u
   }
   const to = await place(session, pairs, box.ref, dest, move);
   // UIDPLUS (RFC 4315): which UIDs the messages have there, in the order of the originals
-  const code = to && pairs.length ? `[COPYUID ${to.validity} ${pairs.map(([s]) => s.uid).join(',')} ${to.uids.join(',')}] ` : '';
+  const code = to?.from.length ? `[COPYUID ${to.validity} ${to.from.join(',')} ${to.to.join(',')}] ` : '';
   if (!move) return answer(c.tag, 'OK', `${code}${c.name} completed`, await session.updates());
   // RFC 6851 section 4.3: COPYUID in an untagged OK, before the EXPUNGEs of what left the mailbox
   return answer(c.tag, 'OK', `${c.name} completed`, [...(code ? [`* OK ${code}moved\r\n`] : []), ...(await session.updates())]);
 }
 
-/** Does the copy or move; the destination's UIDVALIDITY and the UIDs the messages have there (none for Trash). */
-async function place(session: ImapSession, pairs: Pairs, source: MailboxRef, dest: MailboxRef, move: boolean): Promise<{ validity: number; uids: number[] } | null> {
+/** Does the copy or move; the destination's UIDVALIDITY and which source UIDs got which UIDs there (none for Trash). */
+async function place(session: ImapSession, pairs: Pairs, source: MailboxRef, dest: MailboxRef, move: boolean): Promise<{ validity: number; from: number[]; to: number[] } | null> {
   const { useCases, shared, directory } = session.options;
   const ids = pairs.map(([s]) => s.id);
   if (dest.kind === 'trash') {
@@ -51,16 +51,24 @@ async function place(session: ImapSession, pairs: Pairs, source: MailboxRef, des
     return null;
   }
   const sourceTag = source.kind === 'tag' ? [source.tag] : [];
-  if (dest.kind === 'tag' && ids.length) await useCases.changeMessages({ ids }, { addTags: [dest.tag], ...(move ? { removeTags: sourceTag } : {}) });
-  if (dest.kind === 'inbox' && move && sourceTag.length && ids.length) await useCases.changeMessages({ ids }, { removeTags: sourceTag });
-  const contents = await directory.contents(dest, session.scope);
-  if (dest.kind === 'inbox' && source.kind === 'inbox') {
-    const uids: number[] = [];
-    for (const [, message] of pairs) {
-      const raw = await useCases.readRaw(message.id).catch(() => null); // deleted meanwhile: skipped
-      if (raw) uids.push((await storeWithFlags(useCases, shared, raw, session.envelopeFor(message.envelope), flagsOf(message, shared))).seq);
-    }
-    return { validity: contents.uidValidity, uids };
+  const from = pairs.map(([s]) => s.uid);
+  if (dest.kind === 'tag') {
+    if (ids.length) await useCases.changeMessages({ ids }, { addTags: [dest.tag], ...(move ? { removeTags: sourceTag } : {}) });
+    const contents = await directory.contents(dest, session.scope);
+    return { validity: contents.uidValidity, from, to: pairs.map(([, m]) => contents.uid(m)) };
   }
-  return { validity: contents.uidValidity, uids: pairs.map(([, m]) => contents.uid(m)) };
+  // Into INBOX, whose UIDs are the store's arrival numbers.
+  const validity = await useCases.arrivalEpoch();
+  if (source.kind !== 'inbox') {
+    if (move && sourceTag.length && ids.length) await useCases.changeMessages({ ids }, { removeTags: sourceTag });
+    return { validity, from, to: pairs.map(([, m]) => m.seq) };
+  }
+  const copied: { from: number[]; to: number[] } = { from: [], to: [] };
+  for (const [slot, message] of pairs) {
+    const raw = await useCases.readRaw(message.id).catch(() => null); // deleted meanwhile: skipped, in both lists
+    if (!raw) continue;
+    copied.from.push(slot.uid);
+    copied.to.push((await storeWithFlags(useCases, shared, raw, session.envelopeFor(message.envelope), flagsOf(message, shared))).seq);
+  }
+  return { validity, ...copied };
 }

@@ -124,14 +124,7 @@ async function status(session: ImapSession, c: Command): Promise<ImapAnswer> {
   if (wanted?.kind !== 'list' || wanted.items.some((i) => i.kind !== 'atom') || c.args.length !== 2) return answer(c.tag, 'BAD', 'STATUS takes a mailbox and a list of items');
   const ref = await resolveArg(session, c, c.args[0]);
   if (!isRef(ref)) return ref;
-  const contents = await session.options.directory.contents(ref, session.scope);
-  const values: Record<string, number> = {
-    MESSAGES: contents.messages.length,
-    RECENT: 0,
-    UIDNEXT: contents.uidNext,
-    UIDVALIDITY: contents.uidValidity,
-    UNSEEN: contents.messages.filter((m) => !m.read).length,
-  };
+  const values = await statusOf(session, ref);
   const out: string[] = [];
   for (const item of wanted.items) {
     const name = (item as { value: string }).value.toUpperCase();
@@ -139,6 +132,17 @@ async function status(session: ImapSession, c: Command): Promise<ImapAnswer> {
     out.push(`${name} ${values[name]}`);
   }
   return answer(c.tag, 'OK', 'STATUS completed', [join(['* STATUS ', wireName(ref), ` (${out.join(' ')})\r\n`])]);
+}
+
+/** STATUS figures; INBOX's from the store's counters and newest message (a mail client asks often). */
+async function statusOf(session: ImapSession, ref: MailboxRef): Promise<Record<string, number>> {
+  const { directory, useCases } = session.options;
+  if (ref.kind === 'inbox') {
+    const page = await useCases.listMessages({ limit: 1, inbox: session.scope });
+    return { MESSAGES: page.total, RECENT: 0, UIDNEXT: (page.messages[0]?.seq ?? 0) + 1, UIDVALIDITY: await useCases.arrivalEpoch(), UNSEEN: page.unread };
+  }
+  const contents = await directory.contents(ref, session.scope);
+  return { MESSAGES: contents.messages.length, RECENT: 0, UIDNEXT: contents.uidNext, UIDVALIDITY: contents.uidValidity, UNSEEN: contents.messages.filter((m) => !m.read).length };
 }
 
 async function changeMailboxes(session: ImapSession, c: Command): Promise<ImapAnswer> {

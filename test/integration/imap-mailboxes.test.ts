@@ -58,6 +58,8 @@ test('LIST shows INBOX, Trash and each tag; a tag mailbox holds the same message
   await patch(server, { ids: [first], addTags: ['a'.repeat(60)] });
   assert.match(await c.command('a2b', `LIST "" "${'*a'.repeat(500)}b"`), /^a2b OK LIST completed\r\n$/);
 
+  const inbox = /UIDVALIDITY (\d+)/.exec(await c.command('a2c', 'EXAMINE INBOX'))![1];
+  assert.match(await c.command('a2d', 'STATUS INBOX (MESSAGES UIDNEXT UIDVALIDITY UNSEEN RECENT)'), new RegExp(`\\* STATUS "INBOX" \\(MESSAGES 3 UIDNEXT 4 UIDVALIDITY ${inbox} UNSEEN 3 RECENT 0\\)`));
   const selected = await c.command('a3', 'SELECT receipts');
   assert.match(selected, /\* 2 EXISTS\r\n/);
   assert.match(selected, /UIDNEXT 3\]/, 'the tag mailbox numbers its two members 1 and 2');

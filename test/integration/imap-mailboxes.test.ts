@@ -2,7 +2,8 @@
 // as \Flagged, names in modified UTF-7); a tag mailbox holds the same messages as INBOX with UIDs of
 // its own that ascend as messages join it; COPY and MOVE into a tag mailbox tag, MOVE into Trash
 // deletes; CREATE, RENAME and DELETE make, rename and remove tags; an idling client of a tag
-// mailbox hears a tag set in the API as EXISTS and a tag removed as EXPUNGE.
+// mailbox hears a tag set in the API as EXISTS and a tag removed as EXPUNGE; a login that names an
+// inbox sees and changes only that inbox's tags.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -192,4 +193,25 @@ test('imapflow: special-use Trash, a flagged mailbox, and delete by moving to Tr
   await client.mailboxDelete('someday');
   assert.ok(!(await client.list()).some((b) => b.path === 'someday'));
   await client.logout();
+});
+
+test('a login that names an inbox sees only that inbox\'s tags, and DELETE and RENAME change only its messages', async () => {
+  const server = teardown.add(await startTestServer({ imap: { host: '127.0.0.1', port: 0 }, inboxFrom: { kind: 'recipient-local' } }), 'server');
+  const to = (local: string, subject: string, tags: string) =>
+    sendRawMail(server.smtpPort, Buffer.from(`From: app@example.test\r\nTo: ${local}@example.test\r\nSubject: ${subject}\r\nX-Tags: ${tags}\r\n\r\nx\r\n`), { from: 'app@example.test', to: [`${local}@example.test`] }).then(queuedId);
+  const alicesShared = await to('alice', 'a1', 'shared, alice-only');
+  const bobsShared = await to('bob', 'b1', 'shared, bob-only');
+  const c = await RawImap.open(server.imapPort!);
+  teardown.defer('client', () => c.close());
+  await c.until(/\r\n/);
+  await c.command('a0', 'LOGIN alice x');
+  const names = [...(await c.command('a1', 'LIST "" "*"')).matchAll(/"\/" "([^"]+)"/g)].map((m) => m[1]);
+  assert.deepEqual(names, ['INBOX', 'Trash', 'alice-only', 'shared']);
+  assert.match(await c.command('a2', 'SELECT bob-only'), /a2 NO \[NONEXISTENT\]/);
+  assert.match(await c.command('a3', 'STATUS shared (MESSAGES)'), /MESSAGES 1\)/);
+  assert.match(await c.command('a4', 'RENAME shared common'), /a4 OK/);
+  assert.deepEqual(await tagsOf(server, alicesShared), ['alice-only', 'common']);
+  assert.deepEqual(await tagsOf(server, bobsShared), ['bob-only', 'shared'], "bob's messages keep their tag");
+  assert.match(await c.command('a5', 'DELETE alice-only'), /a5 OK/);
+  assert.deepEqual(await tagsOf(server, alicesShared), ['common']);
 });

@@ -36,18 +36,18 @@ async function arrived(session: ImapSession, box: Mailbox, summary: MessageSumma
   if (ref.kind === 'tag') return summary.tags.some((t) => fold(t) === fold(ref.tag)) ? session.updates() : [];
   if (session.scope !== null && summary.inbox !== session.scope) return [];
   const message = await session.options.useCases.findMessage(summary.id);
-  if (!message || message.seq <= box.maxUid) return []; // gone already, or seen by a sync meanwhile
-  box.slots.push({ id: message.id, uid: message.seq });
-  return [`* ${box.size} EXISTS\r\n`];
+  const exists = message ? box.arrive([{ id: message.id, uid: message.seq }]) : null; // null: gone already, or seen by a sync meanwhile
+  return exists === null ? [] : [`* ${exists} EXISTS\r\n`];
 }
 
 async function flagChanges(session: ImapSession, box: Mailbox, event: Extract<MailEvent, { type: 'message:read' | 'message:tags' }>): Promise<string[]> {
   const ids = new Set(event.type === 'message:read' ? event.ids : event.messages.map((m) => m.id));
   // In a tag mailbox a tag change is also a message arriving (told by EXISTS alone) or leaving.
-  const known = new Set(box.slots.map((s) => s.id));
-  const out: string[] = event.type === 'message:tags' && box.ref.kind === 'tag' ? await session.updates() : [];
+  const membership = event.type === 'message:tags' && box.ref.kind === 'tag';
+  const known = membership ? new Set(box.slots.map((s) => s.id)) : null;
+  const out: string[] = membership ? await session.updates() : [];
   for (let i = 0; i < box.slots.length; i++) {
-    if (!ids.has(box.slots[i]!.id) || !known.has(box.slots[i]!.id)) continue;
+    if (!ids.has(box.slots[i]!.id) || (known && !known.has(box.slots[i]!.id))) continue;
     const message = await session.options.useCases.findMessage(box.slots[i]!.id);
     if (message) out.push(`* ${i + 1} FETCH (FLAGS (${flagsOf(message, session.options.shared).join(' ')}))\r\n`);
   }

@@ -48,7 +48,6 @@ const IDLE_MS = 30 * 60 * 1000;
 const MAX_PER_IP = 20;
 const FAILED_LOGIN_MS = 1000;
 const MAX_QUEUED = 64;
-const WRITE_BATCH = 64 * 1024;
 
 export function createImapListener(options: ImapListenerOptions): ImapListener {
   const maxLine = options.maxLineLength ?? MAX_LINE;
@@ -94,20 +93,15 @@ export function createImapListener(options: ImapListenerOptions): ImapListener {
 
     async function reply(answer: ImapAnswer): Promise<void> {
       if (answer.stream) {
-        // Responses go out in writes of about 64 KB, not one per message (a FETCH of 10,000).
-        let pending: Buffer[] = [];
-        let size = 0;
+        // The stream comes in pieces of ~64 KB (selected.ts). The completion goes in the same write
+        // as the last piece: a second small write would wait on the client's delayed ACK (Nagle),
+        // ~40 ms for a FETCH of one message.
+        let last: Buffer | null = null;
         for await (const chunk of answer.stream) {
-          pending.push(chunk);
-          size += chunk.length;
-          if (size < WRITE_BATCH) continue;
-          await write(pending.length === 1 ? chunk : Buffer.concat(pending, size));
-          pending = [];
-          size = 0;
+          if (last) await write(last);
+          last = chunk;
         }
-        // The completion goes in the same write as the last responses: a second small write would
-        // wait on the client's delayed ACK (Nagle), ~40 ms for a FETCH of one message.
-        if (size) return write(Buffer.concat([...pending, answer.out], size + answer.out.length));
+        if (last) return write(Buffer.concat([last, answer.out]));
       }
       await write(answer.out);
     }

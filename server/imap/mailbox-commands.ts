@@ -25,7 +25,7 @@ export async function resolveArg(session: ImapSession, c: Command, token: Token 
   return (await session.options.directory.resolve(name, session.scope)) ?? answer(c.tag, 'NO', `[${missing}] no mailbox named ${shownName(name)}`);
 }
 
-const isRef = (r: MailboxRef | ImapAnswer): r is MailboxRef => 'kind' in r;
+export const isRef = (r: MailboxRef | ImapAnswer): r is MailboxRef => 'kind' in r;
 const wireName = (ref: MailboxRef) => str(encodeMailboxName(mailboxName(ref)));
 
 export async function runMailboxCommand(session: ImapSession, c: Command): Promise<ImapAnswer | null> {

@@ -13,7 +13,7 @@ import type { StoredMessage } from '../mail/types.js';
 import { storeWithFlags } from './append.js';
 import { sameMailbox, type MailboxRef } from './directory.js';
 import { flagsOf, type Mailbox, type Slot } from './mailbox.js';
-import { resolveArg } from './mailbox-commands.js';
+import { isRef, resolveArg } from './mailbox-commands.js';
 import type { Command } from './parser.js';
 import { slotsOf } from './selected.js';
 import { answer, type ImapAnswer, type ImapSession } from './session.js';
@@ -26,7 +26,7 @@ export async function transfer(session: ImapSession, c: Command, box: Mailbox, u
   if (!Array.isArray(slots)) return slots;
   if (c.args.length !== 2) return answer(c.tag, 'BAD', `${c.name} takes a set and a mailbox`);
   const dest = await resolveArg(session, c, c.args[1], 'TRYCREATE');
-  if (!('kind' in dest)) return dest;
+  if (!isRef(dest)) return dest;
   if (move && sameMailbox(dest, box.ref)) return answer(c.tag, 'NO', '[CANNOT] the messages are in that mailbox already');
   const pairs: Pairs = [];
   for (const [, slot] of slots) {

@@ -2,15 +2,7 @@
 // Dovecot on fetch and search; IDLE p99 ≤ 20 ms) judged on Mailroom's row.
 
 import { ONE_FETCH, type ImapServerResult } from './imap.js';
-import { fmt } from './stats.js';
-
-export interface ReportRow {
-  measure: string;
-  figure: string;
-  target: string;
-  met: boolean | null;
-  note: string;
-}
+import { fmt, type ReportRow } from './stats.js';
 
 const ms = (v: number) => `${fmt(v, v < 10 ? 2 : 0)} ms`;
 

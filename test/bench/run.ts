@@ -28,7 +28,7 @@ import { ingestRow, ingestShapes, nodemailerPoolRow, type IngestRow } from './in
 import { baselineStart, ingestAB } from './ingest-ab.js';
 import { serverBuild, startServerProcess, type ServerProcessOptions } from './server-process.js';
 import { findSmtpSource } from './smtp-source.js';
-import { fmt, MB } from './stats.js';
+import { fmt, MB, type ReportRow as Row } from './stats.js';
 import { DEFAULT_ROW_SELECTOR, uiFirstRows, type UiResult } from './ui.js';
 import { startupRow } from './startup.js';
 import { dovecotPop3Row, mailroomPop3Row } from './pop3.js';
@@ -66,14 +66,6 @@ function args(argv: string[]) {
   for (const g of o.only) if (!(GROUPS as readonly string[]).includes(g)) throw new Error(`unknown group ${g} (groups: ${GROUPS.join(', ')})`);
   if (o.quick && o.cap === 100_000) o.cap = 20_000;
   return o;
-}
-
-interface Row {
-  measure: string;
-  figure: string;
-  target: string;
-  met: boolean | null;
-  note: string;
 }
 
 async function main(): Promise<void> {

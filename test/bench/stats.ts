@@ -17,6 +17,16 @@ export function fmt(n: number | null | undefined, digits?: number): string {
 
 export const MB = 1024 * 1024;
 
+/** One line of the report table. */
+export interface ReportRow {
+  measure: string;
+  figure: string;
+  target: string;
+  /** Whether the target is met; null when there is none. */
+  met: boolean | null;
+  note: string;
+}
+
 /** Milliseconds since an arbitrary origin, sub-millisecond precision. */
 export function now(): number {
   return performance.now();

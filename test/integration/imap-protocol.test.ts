@@ -16,6 +16,8 @@ import { fileTeardown } from '../helpers/teardown.js';
 
 const teardown = fileTeardown();
 const RAW = (n: number) => Buffer.from(`From: app@example.test\r\nTo: edge@example.test\r\nSubject: edge ${n}\r\n\r\nbody ${n}\r\n`);
+/** Sends message n over SMTP; its id. */
+const deliver = async (server: Mailroom, n: number) => queuedId(await sendRawMail(server.smtpPort, RAW(n), { from: 'app@example.test', to: ['edge@example.test'] }));
 
 async function setUp(overrides: Parameters<typeof startTestServer>[0] = {}): Promise<Mailroom> {
   return teardown.add(await startTestServer({ imap: { host: '127.0.0.1', port: 0 }, ...overrides }), 'server');
@@ -30,7 +32,7 @@ async function open(server: Mailroom): Promise<RawImap> {
 
 test('literals, LITERAL+ and pipelined commands are answered in order; syntax errors are tagged BAD', async () => {
   const server = await setUp();
-  queuedId(await sendRawMail(server.smtpPort, RAW(1), { from: 'app@example.test', to: ['edge@example.test'] }));
+  await deliver(server, 1);
   const c = await open(server);
   // A synchronising literal: the server asks for it with "+".
   c.send('a1 LOGIN {5}\r\n');
@@ -86,7 +88,7 @@ test('not authenticated: only the pre-login commands; AUTHENTICATE PLAIN with an
 test('EXAMINE is read-only; a delete in the API reaches an open session as EXPUNGE at its next NOOP', async () => {
   const server = await setUp();
   const ids: string[] = [];
-  for (let n = 1; n <= 3; n++) ids.push(queuedId(await sendRawMail(server.smtpPort, RAW(n), { from: 'app@example.test', to: ['edge@example.test'] })));
+  for (let n = 1; n <= 3; n++) ids.push(await deliver(server, n));
   const c = await open(server);
   await c.command('a1', 'LOGIN u p');
   assert.match(await c.command('a2', 'EXAMINE INBOX'), /\* 3 EXISTS\r\n[\s\S]*a2 OK \[READ-ONLY\]/);
@@ -96,7 +98,7 @@ test('EXAMINE is read-only; a delete in the API reaches an open session as EXPUN
   assert.equal(first.read, false, 'BODY[] under EXAMINE does not set \\Seen');
   assert.match(await c.command('a5', 'SELECT INBOX'), /a5 OK \[READ-WRITE\]/);
   assert.equal((await fetch(`${server.url}/api/messages/${ids[1]}`, { method: 'DELETE' })).status, 200);
-  queuedId(await sendRawMail(server.smtpPort, RAW(4), { from: 'app@example.test', to: ['edge@example.test'] }));
+  await deliver(server, 4);
   assert.match(await c.command('a6', 'NOOP'), /^\* 2 EXPUNGE\r\n\* 3 EXISTS\r\na6 OK/);
   assert.match(await c.command('a7', 'FETCH 2 (BODY.PEEK[HEADER.FIELDS (SUBJECT)])'), /Subject: edge 3\r\n/);
 });
@@ -104,7 +106,7 @@ test('EXAMINE is read-only; a delete in the API reaches an open session as EXPUN
 test('a UID command after a delete in the API reports the EXPUNGE; a plain FETCH does not, and skips the message', async () => {
   const server = await setUp();
   const ids: string[] = [];
-  for (let n = 1; n <= 3; n++) ids.push(queuedId(await sendRawMail(server.smtpPort, RAW(n), { from: 'app@example.test', to: ['edge@example.test'] })));
+  for (let n = 1; n <= 3; n++) ids.push(await deliver(server, n));
   const c = await open(server);
   await c.command('a1', 'LOGIN u p');
   await c.command('a2', 'SELECT INBOX');

@@ -11,6 +11,7 @@ import { getJson, list } from '../helpers/api.js';
 import type { Mailroom } from '../../server/start.js';
 import { fileTeardown } from '../helpers/teardown.js';
 import { RawImap } from '../helpers/imap.js';
+import { RawPop3 } from '../helpers/pop3.js';
 
 /** Parses exposition text into "name{labels}" -> value (comments dropped). */
 async function scrape(base: string): Promise<{ text: string; type: string | null; value: (series: string) => number | undefined }> {
@@ -117,8 +118,8 @@ test('each server has its own registry', async () => {
 
 test('a gauge and /api/info show open POP3 and IMAP connections, an idling IMAP client included', async () => {
   const s = teardown.add(await startTestServer({ pop3: { host: '127.0.0.1', port: 0 }, imap: { host: '127.0.0.1', port: 0 } }), 'retrieval server');
-  const pop3 = await RawImap.open(s.pop3Port!); // a line-oriented client; the POP3 greeting is one line
-  await pop3.until(/^\+OK[^\r\n]*\r\n/);
+  const pop3 = await RawPop3.open(s.pop3Port!);
+  await pop3.awaitStatus(1, 'the POP3 greeting');
   const imaps = [await RawImap.open(s.imapPort!), await RawImap.open(s.imapPort!)];
   for (const c of imaps) await c.until(/\r\n/);
   await imaps[1]!.command('a1', 'LOGIN u p');
